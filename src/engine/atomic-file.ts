@@ -1,0 +1,58 @@
+// Writes a file so that the destination only ever holds a complete file: the content goes to a hidden
+// temporary file beside the destination (same folder, so the final rename is atomic on the same file
+// system), which is renamed over the destination on commit or removed on abort. An existing destination
+// is not touched before commit.
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** Path of a fresh temporary file beside `destination`: `.<name>.<random>.tmp` in the same folder. */
+export function temporaryPathBeside(destination: string): string {
+  const absolute = resolve(destination);
+  return join(dirname(absolute), `.${basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** A reserved temporary file that becomes `destination` on commit. */
+export class AtomicFile {
+  private state: 'open' | 'committed' | 'aborted' = 'open';
+
+  private constructor(
+    /** Absolute path of the final file. */
+    readonly destination: string,
+    /** Absolute path of the temporary file to write. */
+    readonly tempPath: string,
+  ) {}
+
+  /** Creates an empty temporary file beside `destination` (fails if the folder does not exist). */
+  static async create(destination: string): Promise<AtomicFile> {
+    const tempPath = temporaryPathBeside(destination);
+    const handle = await open(tempPath, 'wx', 0o644);
+    await handle.close();
+    return new AtomicFile(resolve(destination), tempPath);
+  }
+
+  /** Whether commit() or abort() already ran. */
+  get settled(): boolean {
+    return this.state !== 'open';
+  }
+
+  /** Flushes the temporary file to disk and renames it over the destination. */
+  async commit(): Promise<void> {
+    if (this.state !== 'open') throw new Error(`AtomicFile.commit() after ${this.state}`);
+    const handle = await open(this.tempPath, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(this.tempPath, this.destination);
+    this.state = 'committed';
+  }
+
+  /** Removes the temporary file; the destination stays as it was. Safe to call more than once. */
+  async abort(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'aborted';
+    await rm(this.tempPath, { force: true });
+  }
+}

@@ -1,0 +1,32 @@
+import type { CaptureChoice, CaptureKind, RenderDrive } from '../render-types';
+import type { Capture, CaptureSizing } from './capture';
+import { ScriptProcessorCapture } from './script-processor-capture';
+import { WorkletCapture } from './worklet-capture';
+
+/** The capture used when none is asked for. */
+export const DEFAULT_CAPTURE: CaptureChoice = 'auto';
+
+/**
+ * Picks the capture and how the render is driven, once the patch's graph is built.
+ * node-web-audio-api 2.2.0 stalls an OfflineAudioContext that holds an AudioWorkletNode after a few
+ * suspend/resume cycles, so any graph with a worklet is driven by the capture, never by suspends; there the
+ * worklet capture (whose ring makes the render wait for the reader) is chosen, since the worklet thread exists
+ * anyway. Without worklets the ScriptProcessor capture on a suspend grid is fastest (bench/RESULTS.md).
+ */
+export function chooseCapture(choice: CaptureChoice, patchUsesWorklets: boolean): { kind: CaptureKind; drive: RenderDrive } {
+  const kind: CaptureKind = choice === 'auto' ? (patchUsesWorklets ? 'worklet' : 'script-processor') : choice;
+  const drive: RenderDrive = kind === 'worklet' || patchUsesWorklets ? 'capture' : 'suspend';
+  return { kind, drive };
+}
+
+/** Creates a capture of the given kind. */
+export function createCapture(kind: CaptureKind, sizing: CaptureSizing, workletNode: typeof AudioWorkletNode): Capture {
+  switch (kind) {
+    case 'worklet':
+      return new WorkletCapture(sizing, workletNode);
+    case 'script-processor':
+      return new ScriptProcessorCapture(sizing);
+  }
+}
+
+export type { Capture, CaptureSizing } from './capture';

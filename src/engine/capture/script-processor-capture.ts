@@ -1,0 +1,96 @@
+import { BlockQueue, type Capture, type CaptureSizing } from './capture';
+import { RENDER_QUANTUM, type Frames } from '../units';
+
+/** Buffer size of the ScriptProcessorNode (bench/RESULTS.md compares sizes). */
+export const SCRIPT_PROCESSOR_BUFFER_SIZE: Frames = 2048;
+
+/**
+ * A ScriptProcessorNode capture. node-web-audio-api delivers its events asynchronously (the render thread does
+ * not wait for JavaScript), so a take waits for the events that cover the requested frames, and each event is
+ * checked against its playbackTime: a missing or misplaced block fails the render, it is never filled in.
+ */
+export class ScriptProcessorCapture implements Capture {
+  readonly kind = 'script-processor' as const;
+  readonly align: Frames;
+  private readonly queue: BlockQueue;
+  private node: ScriptProcessorNode | undefined;
+  private failure: Error | undefined;
+  private waiter: { frame: Frames; resolve: () => void } | undefined;
+  private listener: ((framesCaptured: Frames) => void) | undefined;
+
+  constructor(
+    private readonly sizing: CaptureSizing,
+    readonly bufferSize: Frames = SCRIPT_PROCESSOR_BUFFER_SIZE,
+  ) {
+    this.align = bufferSize;
+    this.queue = new BlockQueue(sizing.channels);
+  }
+
+  contextLength(renderFrames: Frames): Frames {
+    // Blocks are delivered whole: pad so that the last one completes.
+    return Math.ceil(renderFrames / this.bufferSize) * this.bufferSize;
+  }
+
+  async attach(ctx: OfflineAudioContext, bus: AudioNode, destination: AudioNode): Promise<void> {
+    const { channels, sampleRate } = this.sizing;
+    const node = ctx.createScriptProcessor(this.bufferSize, channels, 1);
+    node.channelInterpretation = 'speakers';
+    // playbackTime is when the processor's output would play: the input block's start + 2 blocks - 1 quantum.
+    const lead = 2 * this.bufferSize - RENDER_QUANTUM;
+    node.onaudioprocess = (event: AudioProcessingEvent) => {
+      const frame = Math.round(event.playbackTime * sampleRate) - lead;
+      if (frame !== this.queue.end) {
+        this.failure ??= new Error(`script-processor capture lost audio: expected the block at frame ${this.queue.end}, got frame ${frame}`);
+      } else {
+        const input = event.inputBuffer;
+        const block: Float32Array[] = [];
+        for (let c = 0; c < channels; c++) block.push(input.getChannelData(c).slice());
+        this.queue.push(block);
+      }
+      this.listener?.(this.queue.end);
+      if (this.waiter && (this.queue.end >= this.waiter.frame || this.failure)) {
+        const { resolve } = this.waiter;
+        this.waiter = undefined;
+        resolve();
+      }
+    };
+    bus.connect(node);
+    node.connect(destination);
+    this.node = node;
+  }
+
+  async take(frame: Frames): Promise<Float32Array[]> {
+    if (this.queue.end < frame && !this.failure) {
+      await new Promise<void>((resolve) => {
+        this.waiter = { frame, resolve };
+      });
+    }
+    if (this.failure) throw this.failure;
+    return this.queue.takeUntil(frame);
+  }
+
+  framesCaptured(): Frames {
+    return this.queue.end;
+  }
+
+  listen(listener: (framesCaptured: Frames) => void): void {
+    this.listener = listener;
+  }
+
+  wakeAt(): void {
+    // Every block already reaches the listener.
+  }
+
+  dispose(): void {
+    this.listener = undefined;
+    if (this.node) {
+      this.node.onaudioprocess = null;
+      this.node.disconnect();
+    }
+    this.node = undefined;
+    if (this.waiter) {
+      this.failure ??= new Error('capture disposed');
+      this.waiter.resolve();
+    }
+  }
+}

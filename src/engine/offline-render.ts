@@ -1,0 +1,264 @@
+import { AdaptiveChunkEmitter, planSuspendFrames, resolveChunkPolicy } from './chunk-planner';
+import { chooseCapture, createCapture, type Capture } from './capture/index';
+import { ScriptProcessorCapture } from './capture/script-processor-capture';
+import { BlockQueue } from './capture/capture';
+import { PatchError } from './patch-error';
+import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
+import type { AudioChunk, CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, RenderDrive, RenderProgress } from './render-types';
+import { createSeededRandom } from './seeded-random';
+import type { Frames, Milliseconds, RealTimeFactor } from './units';
+
+/** Half a render quantum: suspend times are placed mid-quantum so rounding never lands a quantum late. */
+const SUSPEND_NUDGE: Frames = 64;
+
+/** Lets the caller stop a render at the next suspend point. */
+export interface RenderControl {
+  readonly cancelled: boolean;
+  /** Resolves when the render is cancelled. */
+  readonly whenCancelled: Promise<void>;
+}
+
+/** Sink for what a streamed render produces. */
+export interface StreamSink {
+  chunk(chunk: AudioChunk): void;
+  progress(progress: RenderProgress): void;
+}
+
+/** Statistics of a streamed render inside the worker (times from the patch text being received). */
+export interface StreamOutcome {
+  chunks: number;
+  chunkFrames: Frames[];
+  capture: CaptureKind;
+  drive: RenderDrive;
+  probeRtf: RealTimeFactor;
+  renderMs: Milliseconds;
+  cancelled: boolean;
+  /** Suspend points node-web-audio-api rejected (their audio went into the next chunk). */
+  skippedPoints: number;
+}
+
+/**
+ * Length of every context a patch renders in, one-shot or streamed: the capture is chosen only after build(),
+ * so all renders use the length the block-wise capture needs, and a patch reading `ctx.length` sees one value.
+ */
+export function contextFramesFor(info: PatchInfo): Frames {
+  const align = new ScriptProcessorCapture({ channels: 1, sampleRate: info.sampleRate }).align;
+  return Math.ceil(info.frames / align) * align;
+}
+
+/** Builds the patch's graph into a fresh context whose output runs through a unity-gain bus. */
+async function buildGraph(web: WebAudioModule, patch: LoadedPatch, length: Frames, onFault: (error: PatchError) => void): Promise<{ ctx: OfflineAudioContext; bus: GainNode; destination: AudioDestinationNode }> {
+  const { channels, sampleRate } = patch.info;
+  const ctx = new web.OfflineAudioContext({ numberOfChannels: channels, length, sampleRate });
+  // The same bus feeds the destination (one-shot) or the capture (streamed), so both see identical samples.
+  const bus = new web.GainNode(ctx, { gain: 1, channelCount: channels, channelCountMode: 'explicit', channelInterpretation: 'speakers' });
+  // Keep the real destination: the patch's view of `ctx.destination` becomes the bus.
+  const destination = ctx.destination;
+  preparePatchContext(ctx, bus, patch, onFault);
+  return { ctx, bus, destination };
+}
+
+async function runBuild(patch: LoadedPatch, ctx: OfflineAudioContext, bus: AudioNode): Promise<void> {
+  Math.random = createSeededRandom(patch.info.seed);
+  try {
+    await patch.definition.build(ctx, bus);
+  } catch (err) {
+    throw toPatchError(err, patch.file, patch.mappers);
+  }
+}
+
+/** Races a render against faults reported outside its promise chain (processor errors, errors in timers). */
+function withFaults<T>(work: (fault: (error: PatchError) => void) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const fault = (error: PatchError): void => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    work(fault).then(
+      (value) => {
+        if (!settled) {
+          settled = true;
+          resolve(value);
+        }
+      },
+      (err: unknown) => fault(err instanceof PatchError ? err : new PatchError('runtime', err instanceof Error ? err.message : String(err), '')),
+    );
+  });
+}
+
+/** Renders the whole patch with one `startRendering()`. */
+export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: { set(handler: ((error: PatchError) => void) | undefined): void }): Promise<Float32Array[]> {
+  return withFaults(async (fault) => {
+    faults.set(fault);
+    try {
+      const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(patch.info), fault);
+      bus.connect(destination);
+      await runBuild(patch, ctx, bus);
+      const rendered = await ctx.startRendering();
+      const channels: Float32Array[] = [];
+      for (let c = 0; c < patch.info.channels; c++) channels.push(rendered.getChannelData(c).slice(0, patch.info.frames));
+      return channels;
+    } finally {
+      faults.set(undefined);
+    }
+  });
+}
+
+/** Options of a streamed render inside the worker. */
+export interface StreamRenderOptions extends ChunkOptions {
+  capture: CaptureChoice;
+}
+
+/** Hands captured audio over as chunks: whole pending audio (auto) or cut at fixed boundaries. */
+class ChunkHandover {
+  readonly chunkFrames: Frames[] = [];
+  emitted: Frames = 0;
+
+  constructor(
+    private readonly fixedChunk: Frames,
+    private readonly sink: StreamSink,
+  ) {}
+
+  /** Emits pending audio up to `frame`, taking it from `source` (which must hold it). */
+  emitUntil(frame: Frames, source: BlockQueue): void {
+    while (this.emitted < frame) {
+      const end = this.fixedChunk > 0 ? Math.min(frame, (Math.floor(this.emitted / this.fixedChunk) + 1) * this.fixedChunk) : frame;
+      this.sink.chunk({ startFrame: this.emitted, channels: source.takeUntil(end) });
+      this.chunkFrames.push(end - this.emitted);
+      this.emitted = end;
+    }
+  }
+}
+
+/**
+ * Renders the patch as a stream of chunks. Two drives, chosen after build() (see chooseCapture):
+ * - suspend: the context pauses at points planned before rendering (node-web-audio-api accepts no later ones);
+ *   at each point the capture hands over what was rendered and the emitter decides whether it makes a chunk.
+ *   Suspends are registered asynchronously by node-web-audio-api and may be skipped: that changes when chunks
+ *   are handed over, never their samples, because the capture keeps every frame and the frontier is read from
+ *   the context.
+ * - capture: no suspends; chunks are cut as the capture receives audio.
+ */
+export function renderStreamed(
+  web: WebAudioModule,
+  patch: LoadedPatch,
+  options: StreamRenderOptions,
+  sink: StreamSink,
+  control: RenderControl,
+  faults: { set(handler: ((error: PatchError) => void) | undefined): void },
+  capturedFrames: { current: () => Frames },
+): Promise<StreamOutcome> {
+  const info: PatchInfo = patch.info;
+  const policy = resolveChunkPolicy(options, info.sampleRate);
+  let capture: Capture | undefined;
+  return withFaults<StreamOutcome>(async (fault) => {
+    faults.set(fault);
+    try {
+      patch.workletNodes = 0;
+      const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(info), fault);
+      await runBuild(patch, ctx, bus);
+      const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
+      const active = createCapture(kind, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode);
+      capture = active;
+      capturedFrames.current = () => active.framesCaptured();
+      await active.attach(ctx, bus, destination);
+
+      const emitter = new AdaptiveChunkEmitter(policy, info.sampleRate);
+      const handover = new ChunkHandover(policy.mode === 'fixed' ? policy.chunkFrames : 0, sink);
+      const pending = new BlockQueue(info.channels);
+      let probeRtf: RealTimeFactor = policy.mode === 'auto' && policy.knownRtf !== undefined ? policy.knownRtf : 0;
+      let observedFrom: Frames = 0;
+      let observedAt = 0;
+      let skippedPoints = 0;
+
+      /** Takes what the capture holds up to `frontier`, updates the speed estimate and hands over chunks. */
+      const advance = async (frontier: Frames, framesToNextPoint: Frames | undefined): Promise<void> => {
+        if (frontier <= observedFrom) return;
+        const now = performance.now();
+        emitter.observe(frontier - observedFrom, now - observedAt);
+        if (probeRtf === 0) probeRtf = emitter.estimatedRtf ?? 0;
+        observedFrom = frontier;
+        observedAt = now;
+        pending.push(await active.take(frontier));
+        if (policy.mode === 'fixed') handover.emitUntil(Math.floor(frontier / policy.chunkFrames) * policy.chunkFrames, pending);
+        else if (emitter.shouldEmit(frontier - handover.emitted, handover.chunkFrames.length, framesToNextPoint)) handover.emitUntil(frontier, pending);
+        active.wakeAt(handover.emitted + emitter.targetChunkFrames);
+        sink.progress({ framesDone: frontier, framesTotal: info.frames, rtf: emitter.estimatedRtf ?? 0, chunkFrames: emitter.targetChunkFrames });
+      };
+
+      if (drive === 'suspend') {
+        const points = planSuspendFrames(policy, info.frames, info.sampleRate, active.align);
+        for (let i = 0; i < points.length; i++) {
+          ctx.suspend((points[i] - SUSPEND_NUDGE) / info.sampleRate).then(
+            () => {
+              if (control.cancelled) return;
+              // Read where the context really stopped: a suspend may land later than planned.
+              const reached = Math.min(info.frames, Math.round(ctx.currentTime * info.sampleRate));
+              const frontier = Math.floor(reached / active.align) * active.align;
+              const next = i + 1 < points.length ? points[i + 1] : info.frames;
+              advance(frontier, next - frontier).then(
+                // Resuming from the next macrotask: resuming at once makes node-web-audio-api drop later suspends more often.
+                () => setImmediate(() => void ctx.resume()),
+                (err: unknown) => fault(asCaptureError(err, patch.file)),
+              );
+            },
+            () => {
+              skippedPoints++;
+            },
+          );
+        }
+        // Let the runtime register the suspends before rendering starts.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        let scheduled = false;
+        let latest: Frames = 0;
+        let chain = Promise.resolve();
+        active.listen((frames) => {
+          latest = Math.min(info.frames, frames);
+          if (scheduled) return;
+          scheduled = true;
+          // Coalesce bursts of blocks into one hand-over, outside the capture's callback.
+          queueMicrotask(() => {
+            scheduled = false;
+            const frontier = Math.floor(latest / active.align) * active.align;
+            chain = chain.then(() => advance(frontier, undefined)).catch((err: unknown) => fault(asCaptureError(err, patch.file)));
+          });
+        });
+        active.wakeAt(emitter.targetChunkFrames);
+      }
+
+      const outcome = (cancelled: boolean, renderMs: Milliseconds): StreamOutcome => ({
+        chunks: handover.chunkFrames.length,
+        chunkFrames: handover.chunkFrames,
+        capture: kind,
+        drive,
+        probeRtf,
+        renderMs,
+        cancelled,
+        skippedPoints,
+      });
+      if (control.cancelled) return outcome(true, 0);
+      const started = performance.now();
+      observedAt = started;
+      const rendering = ctx.startRendering();
+      const cancelled = await Promise.race([rendering.then(() => false), control.whenCancelled.then(() => true)]);
+      if (cancelled || control.cancelled) return outcome(true, performance.now() - started);
+      active.listen(() => undefined);
+      pending.push(await active.take(info.frames));
+      handover.emitUntil(info.frames, pending);
+      const renderMs = performance.now() - started;
+      if (probeRtf === 0) probeRtf = renderMs / 1000 / info.duration;
+      sink.progress({ framesDone: info.frames, framesTotal: info.frames, rtf: emitter.estimatedRtf ?? probeRtf, chunkFrames: emitter.targetChunkFrames });
+      return outcome(false, renderMs);
+    } finally {
+      faults.set(undefined);
+      capture?.dispose();
+    }
+  });
+}
+
+function asCaptureError(err: unknown, file: string): PatchError {
+  return err instanceof PatchError ? err : new PatchError('runtime', `capture failed: ${err instanceof Error ? err.message : String(err)}`, file);
+}

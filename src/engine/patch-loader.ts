@@ -1,0 +1,138 @@
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { createRequire } from 'node:module';
+import { bundleWorkletModule, type PatchBundle } from './patch-bundler';
+import { PatchError } from './patch-error';
+import { validatePatch, type PatchDefinition } from './patch-validation';
+import type { PatchInfo } from './render-types';
+import { createSeededRandom } from './seeded-random';
+import { BundleSourceMapper, locateInStack } from './source-mapper';
+import type { Seconds } from './units';
+
+/** The node-web-audio-api module, loaded once per worker. */
+export type WebAudioModule = typeof import('node-web-audio-api');
+
+let webAudio: WebAudioModule | undefined;
+
+/** Loads node-web-audio-api (ESM, native) and exposes its classes as globals, as in a browser. */
+export async function loadWebAudio(): Promise<WebAudioModule> {
+  if (webAudio) return webAudio;
+  const loaded = (await import('node-web-audio-api')) as WebAudioModule & { default?: WebAudioModule };
+  webAudio = loaded;
+  const globals = globalThis as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(loaded)) {
+    if (name !== 'default' && typeof value === 'function' && globals[name] === undefined) globals[name] = value;
+  }
+  return loaded;
+}
+
+/** A patch evaluated and validated, ready to build into contexts. */
+export interface LoadedPatch {
+  file: string;
+  definition: PatchDefinition;
+  info: PatchInfo;
+  /** Source mappers for the patch bundle and every worklet module it loaded, for locating errors. */
+  mappers: BundleSourceMapper[];
+  /** AudioWorkletNodes the patch created in its latest build. */
+  workletNodes: number;
+}
+
+/** Seed of `Math.random` while a patch module's top-level code runs (before its own seed is known). */
+const MODULE_EVALUATION_SEED = 0x5eed;
+
+/** Evaluates a bundled patch and validates its default export. */
+export function evaluatePatch(bundle: PatchBundle, text: string | undefined, maxDuration: Seconds): LoadedPatch {
+  const bundleName = `${bundle.file}.patchscope-bundle.js`;
+  const mapper = new BundleSourceMapper(bundleName, bundle.map);
+  const module = { exports: {} as Record<string, unknown> };
+  Math.random = createSeededRandom(MODULE_EVALUATION_SEED);
+  try {
+    const run = vm.compileFunction(bundle.code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: bundleName });
+    run(module.exports, createRequire(bundle.file), module, bundle.file, path.dirname(bundle.file));
+  } catch (err) {
+    throw toPatchError(err, bundle.file, [mapper]);
+  }
+  const exported = '__esModule' in module.exports || 'default' in module.exports ? module.exports.default : undefined;
+  const { definition, info } = validatePatch(exported, bundle.file, text, maxDuration);
+  return { file: bundle.file, definition, info, mappers: [mapper], workletNodes: 0 };
+}
+
+/** Converts anything thrown by patch code into a PatchError located in the user's source. */
+export function toPatchError(err: unknown, file: string, mappers: readonly BundleSourceMapper[]): PatchError {
+  if (err instanceof PatchError) return err;
+  const error = err instanceof Error ? err : new Error(String(err));
+  const loc = locateInStack(error.stack, mappers);
+  const message = error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
+  return new PatchError('runtime', message, loc?.file ?? file, loc?.line, loc?.column);
+}
+
+/** Reports errors from patch code that are not thrown to the engine (processor errors). */
+export type PatchFaultHandler = (error: PatchError) => void;
+
+/**
+ * Makes a fresh context behave as the patch format promises: `ctx.destination` is the capture bus (so a patch
+ * that connects to the destination is heard too), worklet modules resolve against the patch folder and see the
+ * seeded `Math.random`, and processor errors reach `onFault`.
+ */
+export function preparePatchContext(ctx: OfflineAudioContext, bus: AudioNode, patch: LoadedPatch, onFault: PatchFaultHandler): void {
+  Object.defineProperty(ctx, 'destination', { value: bus, configurable: true });
+  const worklet = ctx.audioWorklet;
+  const addModule = worklet.addModule.bind(worklet);
+  const patchDir = path.dirname(patch.file);
+  Object.defineProperty(worklet, 'addModule', {
+    configurable: true,
+    value: async (moduleUrl: string | URL, options?: WorkletOptions): Promise<void> => {
+      const url = String(moduleUrl);
+      if (/^(https?|blob|data):/.test(url)) return addModule(url, options);
+      const file = url.startsWith('file:') ? new URL(url).pathname : path.resolve(patchDir, url);
+      const bundle = await bundleWorkletModule(file);
+      const prelude = `Math.random = (${createSeededRandom.toString()})(${patch.info.seed});\n`;
+      const code = prelude + bundle.code;
+      // node-web-audio-api imports blob code as this exact data: URL, so stack traces name it.
+      const dataUrl = `data:text/javascript;base64,${Buffer.from(code, 'utf8').toString('base64')}`;
+      patch.mappers.push(new BundleSourceMapper(dataUrl, shiftMapLines(bundle.map, 1)));
+      const blobUrl = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+      try {
+        await addModule(blobUrl, options);
+      } catch (err) {
+        const cause = err instanceof Error ? err : new Error(String(err));
+        throw new PatchError('runtime', `cannot load AudioWorklet module ${url}: ${cause.message}`, file);
+      } finally {
+        URL.revokeObjectURL(blobUrl);
+      }
+    },
+  });
+  watchProcessorErrors(patch, onFault);
+}
+
+/** Prefixes a source map with empty lines, for code that was prepended to the bundle. */
+function shiftMapLines(mapText: string, lines: number): string {
+  const map = JSON.parse(mapText) as { mappings: string };
+  map.mappings = ';'.repeat(lines) + map.mappings;
+  return JSON.stringify(map);
+}
+
+let faultTarget: { patch: LoadedPatch; onFault: PatchFaultHandler } | undefined;
+
+/** Routes `processorerror` of every AudioWorkletNode the patch creates to the current render. */
+function watchProcessorErrors(patch: LoadedPatch, onFault: PatchFaultHandler): void {
+  faultTarget = { patch, onFault };
+  const globals = globalThis as unknown as { AudioWorkletNode: typeof AudioWorkletNode & { patchscopeWatched?: boolean } };
+  const Base = globals.AudioWorkletNode;
+  if (Base.patchscopeWatched) return;
+  class WatchedAudioWorkletNode extends Base {
+    static override patchscopeWatched = true;
+    constructor(context: BaseAudioContext, name: string, options?: AudioWorkletNodeOptions) {
+      super(context, name, options);
+      if (faultTarget) faultTarget.patch.workletNodes++;
+      this.addEventListener('processorerror', (event: Event) => {
+        const target = faultTarget;
+        if (!target) return;
+        const error = (event as ErrorEvent).error ?? new Error((event as ErrorEvent).message);
+        const located = toPatchError(error, target.patch.file, target.patch.mappers);
+        target.onFault(new PatchError('runtime', `AudioWorkletProcessor '${name}': ${located.message}`, located.file, located.line, located.column));
+      });
+    }
+  }
+  globals.AudioWorkletNode = WatchedAudioWorkletNode;
+}

@@ -1,0 +1,316 @@
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_CAPTURE } from './capture/index';
+import { PatchError, type PatchErrorData } from './patch-error';
+import { PATCH_DEFAULTS } from './patch-validation';
+import type { PatchInfo, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
+import type { FromWorker, WorkerRenderRequest } from './worker-protocol';
+import type { Milliseconds, RealTimeFactor, Seconds } from './units';
+
+/** Options of a render pool. */
+export interface RenderPoolOptions {
+  /** Number of worker threads (default: the number of cores). */
+  size?: number;
+  /** Path of the built render worker (default: `render-worker.js` beside this bundle, else `dist/`). */
+  workerScript?: string;
+  /** Heap limit of each worker in MB: a patch that allocates without end is stopped here (default 1024). */
+  workerHeapMb?: number;
+}
+
+/** Default time without progress before a render's worker is killed. */
+export const DEFAULT_RENDER_TIMEOUT: Seconds = 10;
+
+/** Locates the render worker script for bundled (dist/) and source (tests) use. */
+function defaultWorkerScript(): string {
+  const candidates = [path.join(__dirname, 'render-worker.js'), path.join(__dirname, '..', '..', 'dist', 'render-worker.js')];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`render-worker.js not found (looked in ${candidates.join(', ')}); run \`npm run build\``);
+  return found;
+}
+
+interface Job {
+  request: WorkerRenderRequest;
+  options: StreamOptions;
+  resolve(value: FromWorker & { type: 'stream-done' | 'oneshot-done' }): void;
+  reject(error: Error): void;
+  info?: PatchInfo;
+  lastProgressAt: Milliseconds;
+  lastFrames: number;
+  firstChunkMs?: Milliseconds;
+  cancelRequestedAt?: Milliseconds;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  job?: Job;
+}
+
+let nextJobId = 1;
+
+/**
+ * Renders patches on worker threads, so a slow or runaway patch never blocks the caller. Workers stay warm
+ * (node-web-audio-api and the bundler loaded) between renders; a worker whose render hangs, runs out of memory or
+ * is cancelled mid-render is terminated and replaced, which releases its contexts and worklet threads.
+ */
+export class RenderPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly size: number;
+  private readonly workerScript: string;
+  private readonly heapMb: number;
+  private readonly rtfByPatch = new Map<string, RealTimeFactor>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(options: RenderPoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? os.availableParallelism());
+    this.workerScript = options.workerScript ?? defaultWorkerScript();
+    this.heapMb = options.workerHeapMb ?? 1024;
+  }
+
+  /** Starts the workers now instead of at the first render (a warm pool answers the first edit faster). */
+  async warmUp(): Promise<void> {
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
+    await Promise.all(this.slots.map((slot) => slot.ready));
+  }
+
+  /** Number of live worker threads (for leak checks). */
+  get workerCount(): number {
+    return this.slots.length;
+  }
+
+  /** The real-time factor last measured for a patch file, if any. */
+  knownRtf(file: string): RealTimeFactor | undefined {
+    return this.rtfByPatch.get(path.resolve(file));
+  }
+
+  /** Streams a render of the patch; chunks arrive in order through `options.onChunk`. */
+  async stream(source: PatchSource, options: StreamOptions = {}): Promise<StreamStats> {
+    const file = path.resolve(source.path);
+    const knownRtf = options.knownRtf ?? (options.chunk === undefined || options.chunk === 'auto' ? this.rtfByPatch.get(file) : undefined);
+    const started = performance.now();
+    const done = await this.run('stream', { ...source, path: file }, { ...options, knownRtf });
+    if (done.type !== 'stream-done') throw new Error('unexpected reply');
+    const info = (done as { info?: PatchInfo }).info!;
+    const renderRtf = done.renderMs / 1000 / info.duration;
+    if (done.chunks > 0) this.rtfByPatch.set(file, renderRtf);
+    return {
+      info,
+      capture: done.capture,
+      drive: done.drive,
+      chunks: done.chunks,
+      rtf: (performance.now() - started) / 1000 / info.duration,
+      probeRtf: done.probeRtf,
+      firstChunkMs: (done as { firstChunkMs?: Milliseconds }).firstChunkMs ?? done.totalMs,
+      totalMs: done.totalMs,
+      chunkFrames: done.chunkFrames,
+    };
+  }
+
+  /** Renders the whole patch with one `startRendering()` and returns the samples. */
+  async renderOneShot(source: PatchSource, options: RenderOptions = {}): Promise<RenderedAudio> {
+    const done = await this.run('oneshot', { ...source, path: path.resolve(source.path) }, options);
+    if (done.type !== 'oneshot-done') throw new Error('unexpected reply');
+    return { info: (done as { info?: PatchInfo }).info!, channels: done.channels, totalMs: done.totalMs };
+  }
+
+  /** Terminates every worker; pending renders are rejected. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    const error = new PatchError('cancelled', 'render pool disposed', '');
+    for (const job of this.queue.splice(0)) job.reject(error);
+    await Promise.all(
+      this.slots.splice(0).map((slot) => {
+        slot.job?.reject(error);
+        return slot.worker.terminate();
+      }),
+    );
+  }
+
+  private run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions): Promise<FromWorker & { type: 'stream-done' | 'oneshot-done' }> {
+    if (this.disposed) return Promise.reject(new PatchError('cancelled', 'render pool disposed', source.path));
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new PatchError('cancelled', 'render cancelled', source.path));
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        request: {
+          type: 'render',
+          id: nextJobId++,
+          mode,
+          source,
+          maxDuration: options.maxDuration ?? PATCH_DEFAULTS.maxDuration,
+          capture: options.capture ?? DEFAULT_CAPTURE,
+          chunk: { chunk: options.chunk, targetLatency: options.targetLatency, minChunk: options.minChunk, maxChunk: options.maxChunk, knownRtf: options.knownRtf },
+        },
+        options,
+        resolve,
+        reject,
+        lastProgressAt: performance.now(),
+        lastFrames: 0,
+      };
+      const onAbort = (): void => this.cancel(job);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = <T>(fn: (value: T) => void) => (value: T) => {
+        signal?.removeEventListener('abort', onAbort);
+        fn(value);
+      };
+      job.resolve = settle(resolve);
+      job.reject = settle(reject);
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  private cancel(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      job.reject(new PatchError('cancelled', 'render cancelled', job.request.source.path));
+      return;
+    }
+    const slot = this.slots.find((s) => s.job === job);
+    if (!slot) return;
+    // A render parked at a suspend point holds its context and worklet threads: terminating the worker releases them.
+    job.reject(new PatchError('cancelled', 'render cancelled', job.request.source.path));
+    this.replace(slot);
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerScript, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
+    worker.unref();
+    // Native code may still write to the thread's stdio: drain and discard it, so nothing is printed at clean-up.
+    worker.stdout.resume();
+    worker.stderr.resume();
+    let markReady!: () => void;
+    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (markReady = resolve)) };
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') markReady();
+      else this.onMessage(slot, message);
+    });
+    worker.on('error', (err: Error & { code?: string }) => this.onWorkerFailure(slot, err));
+    worker.on('exit', () => this.onWorkerFailure(slot, new Error('render worker exited')));
+    return slot;
+  }
+
+  private replace(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    slot.job = undefined;
+    slot.worker.removeAllListeners('exit');
+    slot.worker.removeAllListeners('error');
+    slot.worker.on('error', () => undefined);
+    void slot.worker.terminate();
+    this.pump();
+  }
+
+  private onWorkerFailure(slot: Slot, err: Error & { code?: string }): void {
+    const job = slot.job;
+    if (job) {
+      const file = job.request.source.path;
+      const error =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new PatchError('memory', `the patch ran out of memory (render worker heap limit ${this.heapMb} MB) and was stopped`, file)
+          : new PatchError('runtime', `render worker failed: ${err.message}`, file);
+      job.reject(error);
+    }
+    this.replace(slot);
+  }
+
+  private onMessage(slot: Slot, message: Exclude<FromWorker, { type: 'ready' }>): void {
+    const job = slot.job;
+    if (!job || message.id !== job.request.id) return;
+    const now = performance.now();
+    switch (message.type) {
+      case 'phase':
+        job.lastProgressAt = now;
+        return;
+      case 'heartbeat':
+        if (message.framesCaptured !== job.lastFrames) {
+          job.lastFrames = message.framesCaptured;
+          job.lastProgressAt = now;
+        }
+        return;
+      case 'info':
+        job.info = message.info;
+        job.lastProgressAt = now;
+        job.options.onInfo?.(message.info);
+        return;
+      case 'chunk':
+        job.lastProgressAt = now;
+        job.firstChunkMs ??= message.atMs;
+        job.options.onChunk?.({ startFrame: message.startFrame, channels: message.channels });
+        return;
+      case 'progress':
+        job.lastProgressAt = now;
+        job.options.onProgress?.(message.progress);
+        return;
+      case 'log':
+        return;
+      case 'error':
+        slot.job = undefined;
+        job.reject(PatchError.fromData(message.error as PatchErrorData));
+        this.pump();
+        return;
+      case 'oneshot-done':
+      case 'stream-done':
+        slot.job = undefined;
+        job.resolve(Object.assign(message, { info: job.info, firstChunkMs: job.firstChunkMs }));
+        this.pump();
+        return;
+    }
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot && this.slots.length < this.size) {
+        slot = this.spawn();
+        this.slots.push(slot);
+      }
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      job.lastProgressAt = performance.now();
+      const target = slot;
+      void target.ready.then(() => {
+        if (target.job === job) {
+          job.lastProgressAt = performance.now();
+          target.worker.postMessage(job.request);
+        }
+      });
+    }
+    this.ensureWatchdog();
+  }
+
+  private ensureWatchdog(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      const now = performance.now();
+      for (const slot of [...this.slots]) {
+        const job = slot.job;
+        if (!job) continue;
+        const timeout = (job.options.timeout ?? DEFAULT_RENDER_TIMEOUT) * 1000;
+        if (now - job.lastProgressAt > timeout) {
+          job.reject(
+            new PatchError(
+              'timeout',
+              `render stopped after ${(timeout / 1000).toFixed(0)} s without progress: is there an endless loop in build() or in an AudioWorkletProcessor's process()? (the limit is the renderTimeout setting)`,
+              job.request.source.path,
+            ),
+          );
+          this.replace(slot);
+        }
+      }
+      if (this.slots.every((s) => !s.job) && this.queue.length === 0 && this.watchdog) {
+        clearInterval(this.watchdog);
+        this.watchdog = undefined;
+      }
+    }, 250);
+    this.watchdog.unref();
+  }
+}

@@ -1,0 +1,125 @@
+import type { Frames, Hertz, Milliseconds, RealTimeFactor, Seconds } from './units';
+
+/** How a streamed render takes each rendered chunk out of the offline context. */
+export type CaptureKind = 'worklet' | 'script-processor';
+
+/** A capture, or 'auto': the fastest one proven bit-exact for the patch (see capture/index.ts). */
+export type CaptureChoice = CaptureKind | 'auto';
+
+/** Every capture the engine implements, reference design first. */
+export const CAPTURE_KINDS: readonly CaptureKind[] = ['worklet', 'script-processor'];
+
+/** Where a patch comes from: a file path, and optionally its unsaved text (an editor buffer). */
+export interface PatchSource {
+  /** Absolute or cwd-relative path of the patch file; relative imports resolve against its folder. */
+  path: string;
+  /** The patch text when it differs from the file on disk (unsaved edits). */
+  text?: string;
+}
+
+/** The validated settings of a patch, with defaults filled in. */
+export interface PatchInfo {
+  duration: Seconds;
+  sampleRate: Hertz;
+  channels: number;
+  seed: number;
+  /** duration * sampleRate, rounded to the nearest frame. */
+  frames: Frames;
+}
+
+/** One piece of a streamed render: per-channel samples starting at `startFrame`. */
+export interface AudioChunk {
+  startFrame: Frames;
+  /** One Float32Array per channel, all the same length. */
+  channels: Float32Array[];
+}
+
+/** Progress of a render. */
+export interface RenderProgress {
+  framesDone: Frames;
+  framesTotal: Frames;
+  /** Measured real-time factor so far. */
+  rtf: RealTimeFactor;
+  /** Current chunk size of a streamed render. */
+  chunkFrames: Frames;
+}
+
+/** Chunk-size policy of a streamed render. */
+export interface ChunkOptions {
+  /** Fixed chunk length in seconds, or 'auto' to adapt to the measured render speed (default 'auto'). */
+  chunk?: Seconds | 'auto';
+  /** Audio latency to aim for when adapting: chunk = targetLatency / RTF (default 0.05 s). */
+  targetLatency?: Seconds;
+  /** Smallest adaptive chunk (default 0.02 s). */
+  minChunk?: Seconds;
+  /** Largest adaptive chunk (default 1 s). */
+  maxChunk?: Seconds;
+  /** A real-time factor measured earlier for this patch: skips the probe. */
+  knownRtf?: RealTimeFactor;
+}
+
+/** Options shared by every render. */
+export interface RenderOptions {
+  /** Longest allowed patch duration in seconds (default 3600). */
+  maxDuration?: Seconds;
+  /** Time allowed for `build()` and for any single chunk before the render worker is killed (default 10 s). */
+  timeout?: Seconds;
+  /** Cancels the render at any moment. */
+  signal?: AbortSignal;
+}
+
+/** Options of a streamed render. */
+export interface StreamOptions extends RenderOptions, ChunkOptions {
+  /** Capture to use (default 'auto': the fastest one proven bit-exact for this patch). */
+  capture?: CaptureChoice;
+  /** Called with each chunk in order; the arrays may be transferred by the callee. */
+  onChunk?: (chunk: AudioChunk) => void;
+  /** Called after each chunk. */
+  onProgress?: (progress: RenderProgress) => void;
+  /** Called once the patch is validated, before the first chunk. */
+  onInfo?: (info: PatchInfo) => void;
+}
+
+/** How a streamed render decides when audio is handed over. */
+export type RenderDrive = 'suspend' | 'capture';
+
+/** Statistics of a finished streamed render. */
+export interface StreamStats {
+  info: PatchInfo;
+  capture: CaptureKind;
+  /** 'suspend': the context paused at planned points; 'capture': chunks cut as the capture received audio. */
+  drive: RenderDrive;
+  chunks: number;
+  /** Real-time factor of the whole render (wall time / audio time). */
+  rtf: RealTimeFactor;
+  /** Real-time factor measured by the probe, or the known one passed in. */
+  probeRtf: RealTimeFactor;
+  /** From receiving the patch text to the first chunk in hand. */
+  firstChunkMs: Milliseconds;
+  /** From receiving the patch text to the end of the render. */
+  totalMs: Milliseconds;
+  /** Chunk lengths chosen, in frames, in order. */
+  chunkFrames: Frames[];
+}
+
+/** A whole render held in memory. */
+export interface RenderedAudio {
+  info: PatchInfo;
+  channels: Float32Array[];
+  totalMs: Milliseconds;
+}
+
+/** Result of comparing a one-shot render with a streamed one. */
+export interface ParityReport {
+  patch: string;
+  sampleRate: Hertz;
+  channels: number;
+  frames: Frames;
+  chunks: number;
+  capture: CaptureKind;
+  maxAbsDiff: number;
+  rmse: number;
+  /** First frame where any channel differs, or -1. */
+  firstDiffFrame: Frames;
+  bitExact: boolean;
+}

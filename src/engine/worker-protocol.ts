@@ -1,0 +1,51 @@
+import type { PatchErrorData } from './patch-error';
+import type { CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, PatchSource, RenderDrive, RenderProgress } from './render-types';
+import type { Frames, Milliseconds, RealTimeFactor, Seconds } from './units';
+
+/** A render request from the pool to a worker. */
+export interface WorkerRenderRequest {
+  type: 'render';
+  id: number;
+  mode: 'stream' | 'oneshot';
+  source: PatchSource;
+  maxDuration: Seconds;
+  capture: CaptureChoice;
+  chunk: ChunkOptions;
+}
+
+/** Asks a worker to stop a render at its next suspend point. */
+export interface WorkerCancelRequest {
+  type: 'cancel';
+  id: number;
+}
+
+/** Messages from the pool to a worker. */
+export type ToWorker = WorkerRenderRequest | WorkerCancelRequest;
+
+/** What a worker is doing, for the pool's watchdog. */
+export type WorkerPhase = 'loading' | 'building' | 'rendering';
+
+/** Messages from a worker to the pool. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'phase'; id: number; phase: WorkerPhase }
+  | { type: 'heartbeat'; id: number; framesCaptured: Frames }
+  | { type: 'info'; id: number; info: PatchInfo; loadMs: Milliseconds }
+  | { type: 'chunk'; id: number; startFrame: Frames; channels: Float32Array[]; atMs: Milliseconds }
+  | { type: 'progress'; id: number; progress: RenderProgress }
+  | { type: 'log'; id: number; level: 'log' | 'warn' | 'error'; text: string }
+  | { type: 'oneshot-done'; id: number; channels: Float32Array[]; totalMs: Milliseconds }
+  | {
+      type: 'stream-done';
+      id: number;
+      chunks: number;
+      chunkFrames: Frames[];
+      capture: CaptureKind;
+      drive: RenderDrive;
+      probeRtf: RealTimeFactor;
+      renderMs: Milliseconds;
+      totalMs: Milliseconds;
+      cancelled: boolean;
+      skippedPoints: number;
+    }
+  | { type: 'error'; id: number; error: PatchErrorData };

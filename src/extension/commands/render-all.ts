@@ -1,0 +1,90 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { PatchError } from '../../engine/patch-error';
+import { PATCH_EXCLUDE_GLOB, PATCH_GLOB, defaultOutputPath } from '../patch-files';
+import { readSettings } from '../settings';
+import { abortOnCancel, isCancellation, patchSource, requirePatchTrust, type CommandContext } from './command-context';
+import { renderPatchToWav, wavFormatOf } from './render-wav';
+
+/** Outcome of one patch in a batch render. */
+export interface BatchItem {
+  patch: string;
+  output?: string;
+  seconds?: number;
+  error?: string;
+}
+
+/** Runs `task` over `items` with at most `limit` at once, in order of start; stops starting new ones when `signal` aborts. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, signal: AbortSignal, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !signal.aborted) {
+      const item = items[next++];
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/** The summary sentence of a batch render. */
+export function batchSummary(items: readonly BatchItem[], total: number, wallSeconds: number, cancelled: boolean): string {
+  const done = items.filter((item) => item.output).length;
+  const failed = items.filter((item) => item.error).length;
+  const audio = items.reduce((sum, item) => sum + (item.seconds ?? 0), 0);
+  let text = `Rendered ${done} of ${total} patch${total === 1 ? '' : 'es'} to WAV (${audio.toFixed(1)} s of audio in ${wallSeconds.toFixed(1)} s)`;
+  if (failed > 0) text += `; ${failed} failed (see Problems)`;
+  if (cancelled) text += '; cancelled';
+  return `${text}.`;
+}
+
+/** `Patchscope: Render All Patches in Workspace`: every patch to a WAV beside it, on the engine's worker pool. */
+export async function renderAllCommand(context: CommandContext): Promise<BatchItem[] | undefined> {
+  if (!(await requirePatchTrust('render patches'))) return undefined;
+  const files = (await vscode.workspace.findFiles(PATCH_GLOB, PATCH_EXCLUDE_GLOB)).map((uri) => uri.fsPath).sort();
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('No patches (*.synth.js, *.synth.mjs, *.synth.ts) in this workspace.');
+    return [];
+  }
+  const pool = context.engine.renderPool;
+  // The pool queues beyond its size: as many at once as it has workers.
+  const limit = Math.max(1, os.availableParallelism());
+  const started = performance.now();
+  const items: BatchItem[] = [];
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Rendering ${files.length} patches`, cancellable: true },
+    async (progress, token) => {
+      const abort = abortOnCancel(token);
+      let finished = 0;
+      await forEachLimited(files, limit, abort.signal, async (patchPath) => {
+        const settings = readSettings(vscode.Uri.file(patchPath));
+        const item: BatchItem = { patch: patchPath };
+        try {
+          const { info, summary } = await renderPatchToWav(pool, patchSource(patchPath), defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
+            signal: abort.signal,
+            timeout: settings.renderTimeout,
+          });
+          item.output = summary.path;
+          item.seconds = info.duration;
+          context.diagnostics.clear(patchPath);
+        } catch (error) {
+          if (isCancellation(error, abort.signal)) return;
+          item.error = error instanceof Error ? error.message : String(error);
+          if (error instanceof PatchError) context.diagnostics.report(patchPath, error.toData());
+        }
+        items.push(item);
+        finished++;
+        progress.report({ increment: 100 / files.length, message: `${finished} of ${files.length}: ${path.basename(patchPath)}` });
+      });
+      const summary = batchSummary(items, files.length, (performance.now() - started) / 1000, abort.signal.aborted);
+      const output = context.output;
+      output.appendLine(`[${new Date().toISOString()}] ${summary}`);
+      for (const item of items) output.appendLine(`  ${item.error ? 'FAILED' : 'ok    '} ${item.patch}${item.error ? `: ${item.error}` : ` -> ${item.output}`}`);
+      const failed = items.some((item) => item.error);
+      const show = 'Show Output';
+      const choice = await (failed ? vscode.window.showWarningMessage(summary, show) : vscode.window.showInformationMessage(summary, show));
+      if (choice === show) output.show(true);
+      return items;
+    },
+  );
+}

@@ -1,0 +1,293 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { PatchError, type PatchErrorData } from '../engine/patch-error';
+import type { AudioChunk, PatchInfo, PatchSource, RenderProgress, StreamOptions, StreamStats } from '../engine/render-types';
+import { channelToBuffer, epochNow, MessageType, type PatchDescriptor, type RenderSummary, type ToWebview } from '../shared/protocol';
+import { Disposable } from './disposable';
+import { decideOnEdit } from './edit-debouncer';
+import type { PatchDiagnostics } from './diagnostics';
+import { isPatchPath } from './patch-files';
+import { readSettings, streamOptions, type PatchscopeSettings } from './settings';
+import type { TimingsRecorder } from './timings';
+
+/** Starts a streamed render; the engine's `RenderPool.stream` has this shape (the pool remembers each patch's RTF). */
+export type StreamFunction = (source: PatchSource, options: StreamOptions) => Promise<StreamStats>;
+
+/** Where live renders go: the preview panel. */
+export interface PreviewSink {
+  readonly isReady: boolean;
+  post(message: ToWebview): boolean;
+  setTitle(patch: PatchDescriptor | undefined): void;
+}
+
+/** Live figures of the current render, for the status bar. */
+export interface LiveRenderStatus {
+  patch: PatchDescriptor | undefined;
+  rendering: boolean;
+  rtf: number | undefined;
+  chunkFrames: number | undefined;
+  sampleRate: number | undefined;
+  capture: string | undefined;
+  error: string | undefined;
+}
+
+interface ActiveRender {
+  id: number;
+  patchPath: string;
+  abort: AbortController;
+}
+
+/** Plain data of any error a render rejects with. */
+export function toErrorData(error: unknown, patchPath: string): PatchErrorData {
+  if (error instanceof PatchError) return error.toData();
+  const candidate = error as Partial<PatchErrorData> | undefined;
+  if (candidate && typeof candidate.kind === 'string' && typeof candidate.message === 'string') {
+    return { kind: candidate.kind, message: candidate.message, file: candidate.file ?? patchPath, line: candidate.line, column: candidate.column };
+  }
+  return { kind: 'runtime', message: error instanceof Error ? error.message : String(error), file: patchPath };
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The summary posted to the webview when a render ends. */
+export function summarize(stats: StreamStats): RenderSummary {
+  return {
+    capture: stats.capture,
+    chunks: stats.chunks,
+    rtf: stats.rtf,
+    probeRtf: stats.probeRtf,
+    firstChunkMs: stats.firstChunkMs,
+    totalMs: stats.totalMs,
+    medianChunkFrames: median(stats.chunkFrames),
+  };
+}
+
+/**
+ * Follows the active patch editor and streams a render of its unsaved text into the preview on each edit
+ * (leading-and-trailing debounce), cancelling the previous render at once. Errors go to the Problems
+ * panel and the preview; the next render that gets past `build` clears them.
+ */
+export class LiveRender extends Disposable {
+  private followed: PatchDescriptor | undefined;
+  private active: ActiveRender | undefined;
+  private nextRenderId = 1;
+  private settings: PatchscopeSettings = readSettings();
+  private trailingTimer: ReturnType<typeof setTimeout> | undefined;
+  private trailingEditAt = 0;
+  private previousEditAt: number | undefined;
+  private liveStatus: LiveRenderStatus = emptyStatus(undefined);
+  private errorData: PatchErrorData | undefined;
+
+  private readonly statusEmitter = this._register(new vscode.EventEmitter<LiveRenderStatus>());
+  /** Fires when the live figures change. */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+
+  constructor(
+    private readonly stream: StreamFunction,
+    private readonly preview: PreviewSink,
+    private readonly diagnostics: PatchDiagnostics,
+    private readonly timings: TimingsRecorder,
+    private readonly trusted: () => boolean,
+  ) {
+    super();
+    this._register(vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.followDocument(editor.document)));
+    this._register(vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event)));
+    this._register(vscode.workspace.onDidSaveTextDocument((document) => this.onDocumentSaved(document)));
+    this._register({ dispose: () => this.cancel() });
+    const editor = vscode.window.activeTextEditor;
+    if (editor && isPatchPath(editor.document.uri.fsPath)) this.followed = describe(editor.document.uri.fsPath);
+  }
+
+  /** The patch the preview follows. */
+  get patch(): PatchDescriptor | undefined {
+    return this.followed;
+  }
+
+  /** The error of the last failed render, until a render gets past `build` again. */
+  get lastError(): PatchErrorData | undefined {
+    return this.errorData;
+  }
+
+  /** The live figures of the current render. */
+  get status(): LiveRenderStatus {
+    return this.liveStatus;
+  }
+
+  /** Applies new settings to the next render. */
+  updateSettings(settings: PatchscopeSettings): void {
+    this.settings = settings;
+  }
+
+  /** Follows the patch at `patchPath` (revived panel, command argument); renders it when it changed. */
+  followPath(patchPath: string): void {
+    if (!isPatchPath(patchPath)) return;
+    if (this.followed?.path === patchPath) return;
+    this.followed = describe(patchPath);
+    this.preview.post({ type: MessageType.Patch, patch: this.followed });
+    this.preview.setTitle(this.followed);
+    this.setStatus(emptyStatus(this.followed));
+    this.renderNow(epochNow());
+  }
+
+  /** Renders the followed patch now, cancelling any render in progress. */
+  renderNow(editAt: number): void {
+    this.clearTrailing();
+    this.start(editAt);
+  }
+
+  /** Cancels the render in progress and any render waiting for the debounce. */
+  cancel(): void {
+    this.clearTrailing();
+    this.abortActive();
+  }
+
+  private followDocument(document: vscode.TextDocument): void {
+    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
+    if (!isPatchPath(document.uri.fsPath)) return;
+    this.followPath(document.uri.fsPath);
+  }
+
+  private onDocumentChanged(event: vscode.TextDocumentChangeEvent): void {
+    const editAt = epochNow();
+    if (event.contentChanges.length === 0 || event.document.uri.fsPath !== this.followed?.path) return;
+    // Cancel at once: the render in progress plays text that no longer exists.
+    if (this.settings.autoRender !== 'onType') return;
+    this.abortActive();
+    const decision = decideOnEdit(editAt, this.previousEditAt, this.settings.debounceMs, this.trailingTimer !== undefined);
+    this.previousEditAt = editAt;
+    if (decision.kind === 'now') {
+      this.start(editAt);
+      return;
+    }
+    this.clearTrailing();
+    this.trailingEditAt = editAt;
+    this.trailingTimer = setTimeout(() => {
+      this.trailingTimer = undefined;
+      this.start(this.trailingEditAt);
+    }, decision.delayMs);
+  }
+
+  private onDocumentSaved(document: vscode.TextDocument): void {
+    if (document.uri.fsPath !== this.followed?.path || this.settings.autoRender !== 'onSave') return;
+    this.renderNow(epochNow());
+  }
+
+  private clearTrailing(): void {
+    if (this.trailingTimer !== undefined) clearTimeout(this.trailingTimer);
+    this.trailingTimer = undefined;
+  }
+
+  private abortActive(): void {
+    const active = this.active;
+    if (!active) return;
+    this.active = undefined;
+    active.abort.abort();
+    this.timings.finish(active.id, 'cancelled', epochNow());
+    this.preview.post({ type: MessageType.RenderCancelled, renderId: active.id });
+    this.setStatus({ ...this.liveStatus, rendering: false });
+  }
+
+  private start(editAt: number): void {
+    this.abortActive();
+    const patch = this.followed;
+    if (!patch || !this.preview.isReady || !this.trusted() || this.isDisposed) return;
+    const id = this.nextRenderId++;
+    const abort = new AbortController();
+    const active: ActiveRender = { id, patchPath: patch.path, abort };
+    this.active = active;
+    const document = vscode.workspace.textDocuments.find((doc) => doc.uri.fsPath === patch.path);
+    const source: PatchSource = { path: patch.path, text: document?.getText() };
+    const renderStartAt = epochNow();
+    this.timings.start(id, patch.path, editAt, renderStartAt);
+    this.preview.post({ type: MessageType.RenderStart, renderId: id, patch, editAt });
+    this.setStatus({ ...this.liveStatus, patch, rendering: true });
+
+    let info: PatchInfo | undefined;
+    let firstChunk = true;
+    const isCurrent = (): boolean => this.active === active && !abort.signal.aborted;
+    const options = {
+      ...streamOptions(this.settings),
+      signal: abort.signal,
+      onInfo: (patchInfo: PatchInfo) => {
+        if (!isCurrent()) return;
+        info = patchInfo;
+        this.preview.post({ type: MessageType.RenderInfo, renderId: id, info: patchInfo });
+        this.setStatus({ ...this.liveStatus, sampleRate: patchInfo.sampleRate });
+      },
+      onChunk: (chunk: AudioChunk) => {
+        if (!isCurrent() || !info) return;
+        const postedAt = epochNow();
+        this.preview.post({
+          type: MessageType.Chunk,
+          renderId: id,
+          startFrame: chunk.startFrame,
+          frames: chunk.channels[0]?.length ?? 0,
+          sampleRate: info.sampleRate,
+          channels: chunk.channels.map(channelToBuffer),
+          postedAt,
+        });
+        if (firstChunk) {
+          firstChunk = false;
+          this.timings.firstChunkPosted(id, postedAt);
+          // The patch compiled and built: earlier problems are gone.
+          this.diagnostics.clear(patch.path);
+          this.errorData = undefined;
+          this.setStatus({ ...this.liveStatus, error: undefined });
+        }
+      },
+      onProgress: (progress: RenderProgress) => {
+        if (!isCurrent()) return;
+        this.preview.post({
+          type: MessageType.RenderProgress,
+          renderId: id,
+          framesDone: progress.framesDone,
+          framesTotal: progress.framesTotal,
+          rtf: progress.rtf,
+          chunkFrames: progress.chunkFrames,
+          capture: this.settings.capture === 'auto' ? undefined : this.settings.capture,
+        });
+        this.setStatus({ ...this.liveStatus, rtf: progress.rtf, chunkFrames: progress.chunkFrames });
+      },
+    };
+    this.stream(source, options).then(
+      (stats) => {
+        if (this.active !== active) return;
+        this.active = undefined;
+        const summary = summarize(stats);
+        this.timings.finish(id, 'done', epochNow(), summary);
+        this.diagnostics.clear(patch.path);
+        this.preview.post({ type: MessageType.RenderEnd, renderId: id, summary });
+        this.setStatus({ ...this.liveStatus, rendering: false, rtf: stats.rtf, capture: stats.capture, error: undefined });
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted || this.active !== active) return;
+        this.active = undefined;
+        const data = toErrorData(error, patch.path);
+        this.errorData = data;
+        this.timings.finish(id, 'error', epochNow());
+        this.diagnostics.report(patch.path, data);
+        this.preview.post({ type: MessageType.RenderError, renderId: id, error: data });
+        this.setStatus({ ...this.liveStatus, rendering: false, error: data.message });
+      },
+    );
+  }
+
+  private setStatus(status: LiveRenderStatus): void {
+    this.liveStatus = status;
+    this.statusEmitter.fire(status);
+  }
+}
+
+function describe(patchPath: string): PatchDescriptor {
+  return { path: patchPath, name: path.basename(patchPath) };
+}
+
+function emptyStatus(patch: PatchDescriptor | undefined): LiveRenderStatus {
+  return { patch, rendering: false, rtf: undefined, chunkFrames: undefined, sampleRate: undefined, capture: undefined, error: undefined };
+}
