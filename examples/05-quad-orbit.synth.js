@@ -49,7 +49,7 @@ export default {
   channels: 4,
   build(ctx, out) {
     const speakers = new ChannelMergerNode(ctx, { numberOfInputs: 4 });
-    const master = new GainNode(ctx, { gain: 1, channelCount: 4, channelCountMode: 'explicit' });
+    const master = new GainNode(ctx, { gain: 1.5, channelCount: 4, channelCountMode: 'explicit' });
     speakers.connect(master).connect(out);
 
     // The orbiting voice: one gain per speaker, each driven by a curve sampled 30 times a second.
@@ -91,7 +91,7 @@ export default {
         const osc = new OscillatorNode(ctx, { type: voice === 0 ? 'triangle' : 'sawtooth', frequency: hz(midi), detune: voice * 3 - 7 });
         const tone = new BiquadFilterNode(ctx, { type: 'lowpass', frequency: voice === 0 ? 400 : 900, Q: 0.5 });
         const amp = new GainNode(ctx, { gain: 0 });
-        const level = voice === 0 ? 0.22 : 0.035;
+        const level = voice === 0 ? 0.1 : 0.03;
         const release = last ? DURATION - 0.2 : end + 0.6;
         amp.gain.setValueAtTime(0, start);
         amp.gain.linearRampToValueAtTime(level, start + 0.8);
@@ -111,7 +111,7 @@ export default {
         tone.frequency.setValueAtTime(5000, time);
         tone.frequency.exponentialRampToValueAtTime(500, time + 0.25);
         const amp = new GainNode(ctx, { gain: 0 });
-        const accent = step % 4 === 0 ? 0.12 : 0.08;
+        const accent = step % 4 === 0 ? 0.2 : 0.13;
         amp.gain.setValueAtTime(0, time);
         amp.gain.linearRampToValueAtTime(accent, time + 0.005);
         amp.gain.exponentialRampToValueAtTime(accent * 0.002, time + 0.5);

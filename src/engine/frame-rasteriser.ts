@@ -68,7 +68,7 @@ export interface FrameLayout {
 }
 
 /** Grey levels (luma) of the decorations. */
-const INK = {
+export const FRAME_INK = {
   title: 235,
   label: 176,
   muted: 118,
@@ -76,7 +76,8 @@ const INK = {
   playhead: 235,
   waveform: 190,
   waveformAxis: 58,
-};
+} as const;
+const INK = FRAME_INK;
 /** Frame background (a very dark blue-grey). */
 const BACKGROUND_RGB: [number, number, number] = [14, 15, 20];
 /** Background of the waveform strip. */
@@ -286,12 +287,6 @@ export class FrameRasteriser {
   samplesNeeded(frameIndex: number): number {
     if (this.mode === 'scroll') return this.waveColumnEnd(frameIndex * this.columnsPerFrame);
     return Math.ceil((frameIndex / this.fps) * this.options.sampleRate);
-  }
-
-  /** Whether video frame k can be drawn with the spectra and samples received so far. */
-  ready(frameIndex: number): boolean {
-    if (this.ended) return true;
-    return this.spectra >= this.spectraNeeded(frameIndex) && this.samples >= this.samplesNeeded(frameIndex);
   }
 
   /** Takes the next STFT frame of dB magnitudes (hop `this.hop`, frame i centred at i * hop). */
@@ -615,7 +610,6 @@ export class FrameRasteriser {
   }
 
   private drawScrollingTimeAxis(target: Uint8Array, newest: number): void {
-    const s = this.layout.textScale;
     const { plot } = this.layout;
     const plane = this.lumaPlane(target);
     const firstColumn = newest - plot.width + 1;

@@ -8,4 +8,4 @@ export { compareAudio, type AudioComparison } from './parity';
 export { CHUNK_DEFAULTS } from './chunk-planner';
 export { DEFAULT_CAPTURE } from './capture/index';
 export { PATCH_DEFAULTS } from './patch-validation';
-export { PATCH_FILE_PATTERN } from './patch-bundler';
+export { PATCH_FILE_REGEX, PATCH_GLOB, isPatchPath, patchBaseName, defaultOutputPath } from './patch-files';

@@ -129,6 +129,12 @@ export function ffmpegArguments(options: Mp4EncoderOptions, output: string): str
     '-loglevel',
     'error',
     '-y',
+    // ffmpeg opens its inputs one after the other; probing reads ahead on each, so a probe that waits for
+    // seconds of audio while the video pipe is full would never finish. The formats are given: skip it.
+    '-probesize',
+    '32',
+    '-analyzeduration',
+    '0',
     '-f',
     'rawvideo',
     '-pix_fmt',
@@ -141,6 +147,10 @@ export function ffmpegArguments(options: Mp4EncoderOptions, output: string): str
     'pipe:0',
     '-thread_queue_size',
     '4096',
+    '-probesize',
+    '32',
+    '-analyzeduration',
+    '0',
     '-f',
     'f32le',
     '-ar',

@@ -22,6 +22,8 @@ export interface RenderControl {
 export interface StreamSink {
   chunk(chunk: AudioChunk): void;
   progress(progress: RenderProgress): void;
+  /** Resolves when the consumer can take more chunks: rendering waits here, so memory stays bounded. */
+  ready(): Promise<void>;
 }
 
 /** Statistics of a streamed render inside the worker (times from the patch text being received). */
@@ -88,14 +90,25 @@ function withFaults<T>(work: (fault: (error: PatchError) => void) => Promise<T>)
   });
 }
 
+/** Where a render is: the frames its context has rendered so far (read by the worker's watchdog heartbeat). */
+export interface RenderPosition {
+  current: () => Frames;
+}
+
+/** Points a RenderPosition at a context's clock. */
+function trackPosition(position: RenderPosition, ctx: OfflineAudioContext, sampleRate: number): void {
+  position.current = () => Math.round(ctx.currentTime * sampleRate);
+}
+
 /** Renders the whole patch with one `startRendering()`. */
-export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: { set(handler: ((error: PatchError) => void) | undefined): void }): Promise<Float32Array[]> {
+export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: { set(handler: ((error: PatchError) => void) | undefined): void }, position: RenderPosition): Promise<Float32Array[]> {
   return withFaults(async (fault) => {
     faults.set(fault);
     try {
       const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(patch.info), fault);
       bus.connect(destination);
       await runBuild(patch, ctx, bus);
+      trackPosition(position, ctx, patch.info.sampleRate);
       const rendered = await ctx.startRendering();
       const channels: Float32Array[] = [];
       for (let c = 0; c < patch.info.channels; c++) channels.push(rendered.getChannelData(c).slice(0, patch.info.frames));
@@ -148,7 +161,7 @@ export function renderStreamed(
   sink: StreamSink,
   control: RenderControl,
   faults: { set(handler: ((error: PatchError) => void) | undefined): void },
-  capturedFrames: { current: () => Frames },
+  position: RenderPosition,
 ): Promise<StreamOutcome> {
   const info: PatchInfo = patch.info;
   const policy = resolveChunkPolicy(options, info.sampleRate);
@@ -162,7 +175,7 @@ export function renderStreamed(
       const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
       const active = createCapture(kind, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode);
       capture = active;
-      capturedFrames.current = () => active.framesCaptured();
+      trackPosition(position, ctx, info.sampleRate);
       await active.attach(ctx, bus, destination);
 
       const emitter = new AdaptiveChunkEmitter(policy, info.sampleRate);
@@ -186,6 +199,7 @@ export function renderStreamed(
         else if (emitter.shouldEmit(frontier - handover.emitted, handover.chunkFrames.length, framesToNextPoint)) handover.emitUntil(frontier, pending);
         active.wakeAt(handover.emitted + emitter.targetChunkFrames);
         sink.progress({ framesDone: frontier, framesTotal: info.frames, rtf: emitter.estimatedRtf ?? 0, chunkFrames: emitter.targetChunkFrames });
+        await sink.ready();
       };
 
       if (drive === 'suspend') {

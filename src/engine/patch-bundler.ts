@@ -13,9 +13,6 @@ export interface PatchBundle {
   map: string;
 }
 
-/** Files that count as patches. */
-export const PATCH_FILE_PATTERN = /\.synth\.(js|mjs|ts)$/;
-
 function loaderFor(file: string): esbuild.Loader {
   return file.endsWith('.ts') ? 'ts' : 'js';
 }

@@ -6,6 +6,7 @@ import { PatchError } from './patch-error';
 import { validatePatch, type PatchDefinition } from './patch-validation';
 import type { PatchInfo } from './render-types';
 import { createSeededRandom } from './seeded-random';
+import { resetRaisedThreadPriorities } from './thread-priority';
 import { BundleSourceMapper, locateInStack } from './source-mapper';
 import type { Seconds } from './units';
 
@@ -94,6 +95,9 @@ export function preparePatchContext(ctx: OfflineAudioContext, bus: AudioNode, pa
       const blobUrl = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
       try {
         await addModule(blobUrl, options);
+        // The worklet thread starts now; it raises its own priority when it first polls (see thread-priority.ts).
+        resetRaisedThreadPriorities();
+        setTimeout(resetRaisedThreadPriorities, 5);
       } catch (err) {
         const cause = err instanceof Error ? err : new Error(String(err));
         throw new PatchError('runtime', `cannot load AudioWorklet module ${url}: ${cause.message}`, file);

@@ -229,8 +229,8 @@ export class RenderPool {
         job.lastProgressAt = now;
         return;
       case 'heartbeat':
-        if (message.framesCaptured !== job.lastFrames) {
-          job.lastFrames = message.framesCaptured;
+        if (message.framesRendered !== job.lastFrames) {
+          job.lastFrames = message.framesRendered;
           job.lastProgressAt = now;
         }
         return;
@@ -239,11 +239,27 @@ export class RenderPool {
         job.lastProgressAt = now;
         job.options.onInfo?.(message.info);
         return;
-      case 'chunk':
+      case 'chunk': {
         job.lastProgressAt = now;
         job.firstChunkMs ??= message.atMs;
-        job.options.onChunk?.({ startFrame: message.startFrame, channels: message.channels });
+        let taken: void | Promise<void>;
+        try {
+          taken = job.options.onChunk?.({ startFrame: message.startFrame, channels: message.channels });
+        } catch (err) {
+          taken = Promise.reject(err);
+        }
+        Promise.resolve(taken).then(
+          () => {
+            if (slot.job === job) slot.worker.postMessage({ type: 'ack', id: job.request.id });
+          },
+          (err: unknown) => {
+            if (slot.job !== job) return;
+            job.reject(err instanceof Error ? err : new Error(String(err)));
+            this.replace(slot);
+          },
+        );
         return;
+      }
       case 'progress':
         job.lastProgressAt = now;
         job.options.onProgress?.(message.progress);

@@ -72,8 +72,11 @@ export interface RenderOptions {
 export interface StreamOptions extends RenderOptions, ChunkOptions {
   /** Capture to use (default 'auto': the fastest one proven bit-exact for this patch). */
   capture?: CaptureChoice;
-  /** Called with each chunk in order; the arrays may be transferred by the callee. */
-  onChunk?: (chunk: AudioChunk) => void;
+  /**
+   * Called with each chunk in order; the arrays may be transferred by the callee. A returned promise is
+   * backpressure: rendering pauses while a few chunks are still unsettled. A rejection fails the render.
+   */
+  onChunk?: (chunk: AudioChunk) => void | Promise<void>;
   /** Called after each chunk. */
   onProgress?: (progress: RenderProgress) => void;
   /** Called once the patch is validated, before the first chunk. */

@@ -4,9 +4,9 @@ import { format } from 'node:util';
 import { bundlePatch } from './patch-bundler';
 import { PatchError } from './patch-error';
 import { evaluatePatch, loadWebAudio, toPatchError, type LoadedPatch } from './patch-loader';
-import { renderOneShot, renderStreamed, type RenderControl } from './offline-render';
-import type { FromWorker, ToWorker, WorkerRenderRequest } from './worker-protocol';
-import type { Frames } from './units';
+import { resetRaisedThreadPriorities } from './thread-priority';
+import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
+import { MAX_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('render-worker must run in a worker thread');
@@ -15,8 +15,31 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
+/** Chunks sent and not yet acknowledged by the consumer, with whoever waits for room. */
+class ChunkCredits {
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+
+  sent(): void {
+    this.inFlight++;
+  }
+
+  acknowledged(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (this.inFlight < MAX_CHUNKS_IN_FLIGHT) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  ready(): Promise<void> {
+    return this.inFlight < MAX_CHUNKS_IN_FLIGHT ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+}
+
 /** The render in progress (one at a time per worker). */
-let current: { id: number; control: RenderControl & { cancel(): void }; patch?: LoadedPatch; fault?: (error: PatchError) => void } | undefined;
+let current: { id: number; control: RenderControl & { cancel(): void }; credits: ChunkCredits; patch?: LoadedPatch; fault?: (error: PatchError) => void } | undefined;
 const faults = {
   set(handler: ((error: PatchError) => void) | undefined): void {
     if (current) current.fault = handler;
@@ -60,10 +83,14 @@ function createControl(): RenderControl & { cancel(): void } {
 async function handleRender(request: WorkerRenderRequest): Promise<void> {
   const received = performance.now();
   const control = createControl();
-  const render: NonNullable<typeof current> = { id: request.id, control };
+  const credits = new ChunkCredits();
+  const render: NonNullable<typeof current> = { id: request.id, control, credits };
   current = render;
-  let captured: { current: () => Frames } = { current: () => 0 };
-  const heartbeat = setInterval(() => post({ type: 'heartbeat', id: request.id, framesCaptured: captured.current() }), 200);
+  const position: RenderPosition = { current: () => 0 };
+  const heartbeat = setInterval(() => {
+    resetRaisedThreadPriorities();
+    post({ type: 'heartbeat', id: request.id, framesRendered: position.current() });
+  }, 200);
   try {
     const web = await loadWebAudio();
     post({ type: 'phase', id: request.id, phase: 'building' });
@@ -73,11 +100,10 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
     render.patch = patch;
     post({ type: 'info', id: request.id, info: patch.info, loadMs: performance.now() - received });
     if (request.mode === 'oneshot') {
-      const channels = await renderOneShot(web, patch, faults);
+      const channels = await renderOneShot(web, patch, faults, position);
       post({ type: 'oneshot-done', id: request.id, channels, totalMs: performance.now() - received }, channels.map((c) => c.buffer as ArrayBuffer));
       return;
     }
-    captured = { current: () => 0 };
     const outcome = await renderStreamed(
       web,
       patch,
@@ -85,21 +111,24 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
       {
         chunk: (chunk) => {
           if (control.cancelled) return;
+          credits.sent();
           post({ type: 'chunk', id: request.id, startFrame: chunk.startFrame, channels: chunk.channels, atMs: performance.now() - received }, chunk.channels.map((c) => c.buffer as ArrayBuffer));
         },
         progress: (progress) => {
           if (!control.cancelled) post({ type: 'progress', id: request.id, progress });
         },
+        ready: () => credits.ready(),
       },
       control,
       faults,
-      captured,
+      position,
     );
     post({ type: 'stream-done', id: request.id, ...outcome, totalMs: performance.now() - received });
   } catch (err) {
     const error = err instanceof PatchError ? err : toPatchError(err, request.source.path, render.patch?.mappers ?? []);
     post({ type: 'error', id: request.id, error: error.toData() });
   } finally {
+    credits.release();
     clearInterval(heartbeat);
     if (current === render) current = undefined;
   }
@@ -107,7 +136,10 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'render') void handleRender(message);
-  else if (message.type === 'cancel' && current?.id === message.id) current.control.cancel();
+  else if (message.type === 'cancel' && current?.id === message.id) {
+    current.control.cancel();
+    current.credits.release();
+  } else if (message.type === 'ack' && current?.id === message.id) current.credits.acknowledged();
 });
 
 void loadWebAudio().then(() => post({ type: 'ready' }));

@@ -14,23 +14,24 @@
  * Returns a function with the contract of `Math.random` (uniform in [0, 1), 32 bits of precision) whose
  * sequence depends only on `seed`. The seed is reduced to an unsigned 32-bit integer, so seeds that differ
  * by a multiple of 2^32 (or only in their fractional part) give the same sequence.
+ *
+ * The function is self-contained (no references outside its body), so its source text from `toString()`
+ * can be injected into another realm, such as an AudioWorkletGlobalScope.
  */
 export function createSeededRandom(seed: number): () => number {
-  // Constants live inside the function so that its source text is self-contained: the engine injects
-  // `createSeededRandom.toString()` into AudioWorklet scopes, which share no module with this one.
-  /** Increment of the Weyl sequence: 2^32 divided by the golden ratio; odd, so the state visits all 2^32 values. */
-  const WEYL_INCREMENT = 0x9e3779b9;
-  const TWO_TO_THE_32 = 4294967296;
   if (!Number.isFinite(seed)) {
     throw new RangeError(`The random seed must be a finite number, got ${String(seed)}.`);
   }
+  // Weyl increment: 2^32 divided by the golden ratio; odd, so the state visits all 2^32 values.
+  const weylIncrement = 0x9e3779b9;
+  const twoToThe32 = 4294967296;
   let state = Math.trunc(seed) >>> 0;
   return () => {
-    state = (state + WEYL_INCREMENT) >>> 0;
+    state = (state + weylIncrement) >>> 0;
     let mixed = state;
     mixed = Math.imul(mixed ^ (mixed >>> 16), 0x21f0aaad);
     mixed = Math.imul(mixed ^ (mixed >>> 15), 0x735a2d97);
     mixed ^= mixed >>> 15;
-    return (mixed >>> 0) / TWO_TO_THE_32;
+    return (mixed >>> 0) / twoToThe32;
   };
 }

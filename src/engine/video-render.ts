@@ -76,14 +76,20 @@ function subtitleOf(info: PatchInfo, picture: ResolvedPictureOptions): string {
   return `${rate} kHz · ${channels} · ${picture.scale} · FFT ${picture.fftSize}`;
 }
 
-/** Turns a stream of audio chunks into spectrogram frames: STFT, rasteriser and frame timing. */
+/**
+ * Turns a stream of audio chunks into spectrogram frames: STFT, rasteriser and frame timing. The input is
+ * cut at the exact sample counts where frames become drawable, so what each frame shows depends only on
+ * the audio, never on how it was chunked: the streamed picture is the batch picture.
+ */
 export class SpectrogramFrames {
   readonly rasteriser: FrameRasteriser;
   /** Frames the video will have. */
   readonly frameCount: number;
   private readonly stft: StreamingStft;
-  private readonly pieceFrames: number;
+  private readonly fftSize: number;
   private readonly mono: Float32Array;
+  private consumed = 0;
+  private ended = false;
   private nextFrame = 0;
 
   constructor(info: PatchInfo, picture: ResolvedPictureOptions) {
@@ -103,9 +109,9 @@ export class SpectrogramFrames {
       subtitle: subtitleOf(info, picture),
     });
     this.frameCount = videoFrameCount(info, picture.fps);
+    this.fftSize = picture.fftSize;
     this.stft = new StreamingStft({ fftSize: picture.fftSize, hop: this.rasteriser.hop });
-    this.pieceFrames = Math.max(1, Math.floor(info.sampleRate / picture.fps));
-    this.mono = new Float32Array(this.pieceFrames);
+    this.mono = new Float32Array(Math.max(picture.fftSize, Math.ceil(info.sampleRate / picture.fps)));
   }
 
   /** Frames drawn so far. */
@@ -113,24 +119,38 @@ export class SpectrogramFrames {
     return this.nextFrame;
   }
 
+  /** Input samples after which frame k can be drawn: its spectra (with their half window) and its waveform. */
+  samplesNeeded(frameIndex: number): number {
+    const spectra = this.rasteriser.spectraNeeded(frameIndex);
+    return Math.max(this.rasteriser.samplesNeeded(frameIndex), (spectra - 1) * this.stft.hop + this.fftSize / 2);
+  }
+
   /** Takes the next chunk of audio and draws every frame it completes into the sink. */
   async push(chunk: AudioChunk, sink: FrameSink): Promise<void> {
+    if (this.ended) throw new Error('SpectrogramFrames.push() after end()');
     const length = chunk.channels[0]?.length ?? 0;
-    for (let offset = 0; offset < length; offset += this.pieceFrames) {
-      const end = Math.min(length, offset + this.pieceFrames);
+    let offset = 0;
+    while (offset < length) {
+      await this.drawReady(sink);
+      const wanted = this.nextFrame < this.frameCount ? this.samplesNeeded(this.nextFrame) - this.consumed : Infinity;
+      const take = Math.min(length - offset, this.mono.length, Math.max(1, wanted));
       const mono = mixToMono(
-        chunk.channels.map((channel) => channel.subarray(offset, end)),
+        chunk.channels.map((channel) => channel.subarray(offset, offset + take)),
         this.mono,
       );
       this.stft.feed(mono);
       for (let frame = this.stft.next(); frame; frame = this.stft.next()) this.rasteriser.addSpectrum(frame);
       this.rasteriser.addSamples(mono);
-      await this.drawReady(sink);
+      this.consumed += take;
+      offset += take;
     }
+    await this.drawReady(sink);
   }
 
   /** Ends the input and draws the remaining frames. */
   async end(sink: FrameSink): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
     this.stft.finish();
     for (let frame = this.stft.next(); frame; frame = this.stft.next()) this.rasteriser.addSpectrum(frame);
     this.rasteriser.endOfInput();
@@ -138,7 +158,7 @@ export class SpectrogramFrames {
   }
 
   private async drawReady(sink: FrameSink): Promise<void> {
-    while (this.nextFrame < this.frameCount && this.rasteriser.ready(this.nextFrame)) {
+    while (this.nextFrame < this.frameCount && (this.ended || this.consumed >= this.samplesNeeded(this.nextFrame))) {
       const buffer = await sink.frameBuffer();
       this.rasteriser.render(this.nextFrame, buffer);
       sink.submitFrame(buffer, this.nextFrame);

@@ -19,8 +19,17 @@ export interface WorkerCancelRequest {
   id: number;
 }
 
+/** The consumer has taken a chunk: one more may be in flight. */
+export interface WorkerChunkAck {
+  type: 'ack';
+  id: number;
+}
+
+/** Chunks a worker sends before it waits for the consumer. */
+export const MAX_CHUNKS_IN_FLIGHT = 3;
+
 /** Messages from the pool to a worker. */
-export type ToWorker = WorkerRenderRequest | WorkerCancelRequest;
+export type ToWorker = WorkerRenderRequest | WorkerCancelRequest | WorkerChunkAck;
 
 /** What a worker is doing, for the pool's watchdog. */
 export type WorkerPhase = 'loading' | 'building' | 'rendering';
@@ -29,7 +38,7 @@ export type WorkerPhase = 'loading' | 'building' | 'rendering';
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'phase'; id: number; phase: WorkerPhase }
-  | { type: 'heartbeat'; id: number; framesCaptured: Frames }
+  | { type: 'heartbeat'; id: number; framesRendered: Frames }
   | { type: 'info'; id: number; info: PatchInfo; loadMs: Milliseconds }
   | { type: 'chunk'; id: number; startFrame: Frames; channels: Float32Array[]; atMs: Milliseconds }
   | { type: 'progress'; id: number; progress: RenderProgress }

@@ -31,6 +31,9 @@ export interface PlaybackFigures {
   bufferedSeconds: number;
   maxFrameMs: number;
   meanFrameMs: number;
+  maxDrawMs: number;
   /** Largest maxFrameMs seen since the preview opened. */
   worstFrameMs: number;
+  /** Largest maxDrawMs seen since the preview opened. */
+  worstDrawMs: number;
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { epochNow, MessageType, type FromWebview, type PlaybackStatusMessage, type ReplyMessage } from '../shared/protocol';
 import type { PatchscopeApi, PlaybackFigures } from './api';
+import { COMMANDS } from './command-ids';
 import { newPatchCommand } from './commands/new-patch';
 import { runParityCommand } from './commands/parity';
 import { renderAllCommand } from './commands/render-all';
@@ -12,7 +13,7 @@ import { PatchDiagnostics } from './diagnostics';
 import { Disposable } from './disposable';
 import { EngineHost } from './engine-host';
 import { LiveRender } from './live-render';
-import { isPatchPath } from './patch-files';
+import { isPatchPath } from '../engine/patch-files';
 import { PreviewPanel } from './preview-panel';
 import { onDidChangeSettings, previewSettings, readSettings } from './settings';
 import { StatusBar } from './status-bar';
@@ -129,13 +130,13 @@ class Patchscope extends Disposable {
     const register = (id: string, run: (...args: unknown[]) => unknown): void => {
       this._register(vscode.commands.registerCommand(id, run));
     };
-    register('patchscope.openPreview', (uri) => this.openPreview(uri instanceof vscode.Uri ? uri : undefined));
-    register('patchscope.stop', () => this.stop());
-    register('patchscope.renderWav', (uri) => renderWavCommand(context, uri));
-    register('patchscope.renderMp4', (uri) => renderMp4Command(context, uri));
-    register('patchscope.runParityTest', (uri) => runParityCommand(context, uri));
-    register('patchscope.newPatch', () => newPatchCommand(context));
-    register('patchscope.renderAll', () => renderAllCommand(context));
+    register(COMMANDS.openPreview.id, (uri) => this.openPreview(uri instanceof vscode.Uri ? uri : undefined));
+    register(COMMANDS.stop.id, () => this.stop());
+    register(COMMANDS.renderWav.id, (uri) => renderWavCommand(context, uri));
+    register(COMMANDS.renderMp4.id, (uri) => renderMp4Command(context, uri));
+    register(COMMANDS.runParityTest.id, (uri) => runParityCommand(context, uri));
+    register(COMMANDS.newPatch.id, () => newPatchCommand(context));
+    register(COMMANDS.renderAll.id, () => renderAllCommand(context));
   }
 
   private async openPreview(uri?: vscode.Uri): Promise<void> {
@@ -161,10 +162,10 @@ class Patchscope extends Disposable {
         return;
       case MessageType.RunCommand: {
         const commands = {
-          renderWav: 'patchscope.renderWav',
-          renderMp4: 'patchscope.renderMp4',
-          runParityTest: 'patchscope.runParityTest',
-          newPatch: 'patchscope.newPatch',
+          renderWav: COMMANDS.renderWav.id,
+          renderMp4: COMMANDS.renderMp4.id,
+          runParityTest: COMMANDS.runParityTest.id,
+          newPatch: COMMANDS.newPatch.id,
           manageTrust: 'workbench.trust.manage',
         } as const;
         const patch = this.live.patch;
@@ -217,7 +218,9 @@ function toFigures(message: PlaybackStatusMessage, previous: PlaybackFigures | u
     bufferedSeconds: message.bufferedSeconds,
     maxFrameMs: message.maxFrameMs,
     meanFrameMs: message.meanFrameMs,
+    maxDrawMs: message.maxDrawMs,
     worstFrameMs: Math.max(previous?.worstFrameMs ?? 0, message.maxFrameMs),
+    worstDrawMs: Math.max(previous?.worstDrawMs ?? 0, message.maxDrawMs),
   };
 }
 

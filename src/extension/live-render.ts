@@ -6,7 +6,7 @@ import { channelToBuffer, epochNow, MessageType, type PatchDescriptor, type Rend
 import { Disposable } from './disposable';
 import { decideOnEdit } from './edit-debouncer';
 import type { PatchDiagnostics } from './diagnostics';
-import { isPatchPath } from './patch-files';
+import { isPatchPath } from '../engine/patch-files';
 import { readSettings, streamOptions, type PatchscopeSettings } from './settings';
 import type { TimingsRecorder } from './timings';
 

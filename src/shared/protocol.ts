@@ -244,10 +244,14 @@ export interface PlaybackStatusMessage {
   positionSeconds: number;
   /** Audio received and not yet played, in seconds. */
   bufferedSeconds: number;
-  /** Longest animation frame of the spectrogram and meters over the last report interval. */
+  /** Longest animation frame (spectrogram computing and drawing, meter, clock) over the last report interval. */
   maxFrameMs: number;
   /** Mean animation frame time over the last report interval. */
   meanFrameMs: number;
+  /** Longest time spent drawing the timeline, spectrogram and meter in one frame (no STFT work). */
+  maxDrawMs: number;
+  /** Frames drawn in the last report interval. */
+  frames: number;
 }
 
 /** A button in the webview asks the host to run a command. */

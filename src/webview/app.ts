@@ -31,7 +31,7 @@ import { formatClock, visibleWindow, xToTime } from './timeline-math';
 import { createHandler, readPersistedState, type VsCodeApi } from './vscode-api';
 
 /** Milliseconds of spectrogram computing allowed per animation frame. */
-const COMPUTE_BUDGET_MS = 2.5;
+const COMPUTE_BUDGET_MS = 2;
 /** How often the player is pumped and the transport refreshed. */
 const TICK_MS = 20;
 /** How often playback status goes to the host. */
@@ -70,6 +70,7 @@ export class PreviewApp {
   private dragRegion: Region | undefined;
   private persisted: PersistedPreviewState;
   private frameTimes: number[] = [];
+  private drawTimes: number[] = [];
   private lastStatusKey = '';
   private shownTexts = new Map<HTMLElement, string>();
   /** Something changed that the next frame must draw. */
@@ -552,12 +553,15 @@ export class PreviewApp {
       region,
       regionActive: this.dragRegion === undefined && (player?.looping ?? false),
     };
+    const drawStarted = performance.now();
     this.timeline.draw(plot, this.theme);
     this.spectrogram.draw(plot, this.theme);
     this.meter.draw(peaks, now, this.theme);
+    const drawn = performance.now();
     this.setText(this.ui.clock, formatClock(position));
     this.setText(this.ui.duration, ` / ${formatClock(duration)}`);
     this.updateStats();
+    this.drawTimes.push(drawn - drawStarted);
     this.frameTimes.push(performance.now() - started);
   }
 
@@ -571,14 +575,16 @@ export class PreviewApp {
       firstChunk: f.firstChunkMs !== undefined ? `${f.firstChunkMs.toFixed(0)} ms` : '–',
       firstSound: f.firstSoundMs !== undefined ? `${f.firstSoundMs.toFixed(0)} ms` : '–',
       buffered: this.player ? `${this.player.bufferedSeconds.toFixed(2)} s` : '–',
-      frame: this.frameTimes.length ? `${Math.max(...this.frameTimes.slice(-30)).toFixed(1)} ms` : '–',
+      frame: this.drawTimes.length ? `${Math.max(...this.drawTimes.slice(-30)).toFixed(1)} ms` : '–',
     };
     for (const name of Object.keys(values) as StatName[]) this.setText(this.ui.stats[name], values[name]);
   }
 
   private reportStatus(): void {
     const times = this.frameTimes;
+    const draws = this.drawTimes;
     this.frameTimes = [];
+    this.drawTimes = [];
     const player = this.player;
     const message = {
       type: MessageType.PlaybackStatus as const,
@@ -588,6 +594,8 @@ export class PreviewApp {
       bufferedSeconds: player?.bufferedSeconds ?? 0,
       maxFrameMs: times.length ? Math.max(...times) : 0,
       meanFrameMs: times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0,
+      maxDrawMs: draws.length ? Math.max(...draws) : 0,
+      frames: times.length,
     };
     const key = `${message.state}|${message.audioState}|${message.bufferedSeconds.toFixed(1)}`;
     if (key === this.lastStatusKey && message.state !== 'playing') return;

@@ -89,7 +89,7 @@ const STAT_TITLES: Record<StatName, string> = {
   firstChunk: 'From the edit to the first chunk posted to this panel',
   firstSound: 'From the edit to the first AudioBufferSourceNode started',
   buffered: 'Audio received and not yet played',
-  frame: 'Longest spectrogram and meter frame over the last half second',
+  frame: 'Longest time spent drawing the timeline, spectrogram and meter in one of the last 30 frames',
 };
 
 /** Builds the page inside `host`. */

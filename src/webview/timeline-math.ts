@@ -70,7 +70,7 @@ export function formatClock(seconds: number): string {
 
 /** Tick label: seconds with the decimals the step needs, `m:ss` from a minute on. */
 export function formatTickLabel(seconds: number, step: number): string {
-  const decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+  const decimals = decimalsOf(step);
   if (seconds >= 60) {
     const minutes = Math.floor(seconds / 60);
     const rest = seconds - minutes * 60;
@@ -78,6 +78,14 @@ export function formatTickLabel(seconds: number, step: number): string {
     return `${minutes}:${restText}`;
   }
   return `${seconds.toFixed(decimals)}s`;
+}
+
+/** Decimals needed to write a tick step exactly (0.25 -> 2, 0.5 -> 1, 2 -> 0). */
+export function decimalsOf(step: number): number {
+  for (let decimals = 0; decimals < 4; decimals++) {
+    if (Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) < 1e-9) return decimals;
+  }
+  return 4;
 }
 
 function roundTo(value: number, step: number): number {

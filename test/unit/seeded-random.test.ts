@@ -56,6 +56,13 @@ describe('createSeededRandom', () => {
     assert.deepEqual(draw(-1, 50), draw(2 ** 32 - 1, 50));
   });
 
+  it('still works from its source text alone, as when injected into an AudioWorkletGlobalScope', () => {
+    // The engine injects `(${createSeededRandom.toString()})(seed)` into worklet modules: no outside references.
+    const rebuilt = new Function(`return (${createSeededRandom.toString()})(42);`)() as () => number;
+    const direct = createSeededRandom(42);
+    for (let i = 0; i < 100; i++) assert.equal(rebuilt(), direct());
+  });
+
   it('rejects a seed that is not a finite number', () => {
     assert.throws(() => createSeededRandom(Number.NaN), RangeError);
     assert.throws(() => createSeededRandom(Number.POSITIVE_INFINITY), RangeError);

@@ -118,6 +118,7 @@ async function replay(options: { error?: PatchErrorData; speed?: number } = {}):
   const renderId = ++renderCounter;
   harness.renders = renderId;
   harness.lastRenderDone = false;
+  // The edit happens now: the recording's chunk times already include the engine's time to the first chunk.
   const editAt = epochNow();
   const pace = options.speed ?? speed;
   const patchDescriptor = { path: `/workspace/${patch}`, name: patch.split('/').pop() ?? patch };

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const browsers: Browser[] = [];
   try {
     const withAutoplay = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--autoplay-policy=no-user-gesture-required'] });
-    const withoutAutoplay = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
+    const withoutAutoplay = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--autoplay-policy=user-gesture-required'] });
     browsers.push(withAutoplay, withoutAutoplay);
     for (const shot of shots) {
       const browser = shot.autoplay ? withAutoplay : withoutAutoplay;
@@ -102,6 +102,13 @@ async function main(): Promise<void> {
       console.log(`  state ${state.state}, audio ${state.audioState}, position ${state.positionSeconds.toFixed(3)} s, columns ${state.spectrogramColumns}`);
       console.log(`  ${gapReport(state)}`);
       if (timings.length) console.log(`  timings ${JSON.stringify(timings.at(-1))}`);
+      const frames = await page.evaluate(() =>
+        window.harness.fromWebview.flatMap((m) => (m.type === 'playbackStatus' && m.frames > 0 ? [[m.maxDrawMs, m.maxFrameMs, m.meanFrameMs, m.frames]] : [])),
+      );
+      if (frames.length) {
+        const worst = (i: number): string => Math.max(...frames.map((f) => f[i])).toFixed(2);
+        console.log(`  frames: worst draw ${worst(0)} ms, worst frame ${worst(1)} ms, worst mean ${worst(2)} ms over ${frames.reduce((n, f) => n + f[3], 0)} frames`);
+      }
       if (errors.length) console.log(`  page errors: ${errors.join(' | ')}`);
       await page.close();
     }

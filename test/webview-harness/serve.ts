@@ -41,8 +41,9 @@ async function renderPacked(pool: RenderPool, patchPath: string): Promise<Buffer
   const stats = await pool.stream(
     { path: patchPath },
     {
-      onChunk: (chunk) =>
-        chunks.push({ startFrame: chunk.startFrame, frames: chunk.channels[0].length, atMs: performance.now() - started, rtf, channels: chunk.channels }),
+      onChunk: (chunk) => {
+        chunks.push({ startFrame: chunk.startFrame, frames: chunk.channels[0].length, atMs: performance.now() - started, rtf, channels: chunk.channels });
+      },
       onProgress: (progress) => {
         rtf = progress.rtf;
         const last = chunks.at(-1);
@@ -93,7 +94,10 @@ function harnessPage(origin: string, theme: 'dark' | 'light'): string {
   };
   const html = webviewHtml(webview as never, extensionUri as never, nonce);
   const inject = `<style nonce="${nonce}">${themeCss(theme)}</style>\n<script nonce="${nonce}">document.body.classList.add('${HARNESS_THEMES[theme].bodyClass}');</script>\n<script nonce="${nonce}" src="${origin}/harness/fake-host.js"></script>\n`;
-  return html.replace(/<script nonce="[^"]+" src="[^"]+\/dist\/webview\.js"><\/script>/, (bundle) => inject + bundle);
+  // The fake host fetches the recorded render: the only thing the harness adds to the extension's CSP.
+  return html
+    .replace("default-src 'none'", `default-src 'none'; connect-src ${origin}`)
+    .replace(/<script nonce="[^"]+" src="[^"]+\/dist\/webview\.js"><\/script>/, (bundle) => inject + bundle);
 }
 
 /** Starts the harness server on 127.0.0.1 (port 0 picks a free one). */
@@ -110,6 +114,8 @@ export async function startHarness(port = 0): Promise<HarnessServer> {
         if (url.pathname === '/') {
           const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
           response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(harnessPage(origin, theme));
+        } else if (url.pathname === '/favicon.ico') {
+          response.writeHead(204).end();
         } else if (url.pathname === '/harness/fake-host.js') {
           hostScript ??= fakeHostBundle();
           response.writeHead(200, { 'content-type': TYPES['.js'] }).end(await hostScript);

@@ -1,5 +1,6 @@
 import { BlockQueue, type Capture, type CaptureSizing } from './capture';
 import { RENDER_QUANTUM, type Frames } from '../units';
+import { resetRaisedThreadPriorities } from '../thread-priority';
 
 /** Frames the shared ring holds; the processor waits for the reader when it is full. */
 const RING_FRAMES: Frames = 1 << 15;
@@ -91,6 +92,8 @@ export class WorkletCapture implements Capture {
     const url = URL.createObjectURL(new Blob([CAPTURE_PROCESSOR_SOURCE], { type: 'text/javascript' }));
     try {
       await ctx.audioWorklet.addModule(url);
+      resetRaisedThreadPriorities();
+      setTimeout(resetRaisedThreadPriorities, 5);
     } finally {
       URL.revokeObjectURL(url);
     }

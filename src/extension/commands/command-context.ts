@@ -5,7 +5,7 @@ import type { PatchSource } from '../../engine/render-types';
 import type { PatchDiagnostics } from '../diagnostics';
 import type { EngineHost } from '../engine-host';
 import type { LiveRender } from '../live-render';
-import { isPatchPath } from '../patch-files';
+import { isPatchPath } from '../../engine/patch-files';
 import type { PreviewPanel } from '../preview-panel';
 
 /** What the commands share. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { renderVideo } from '../../engine/video-render';
-import { defaultOutputPath, patchBaseName } from '../patch-files';
+import { defaultOutputPath, patchBaseName } from '../../engine/patch-files';
 import { readSettings } from '../settings';
 import { abortOnCancel, formatDuration, isCancellation, offerReveal, patchSource, reportFailure, requirePatch, type CommandContext } from './command-context';
 

@@ -60,6 +60,8 @@ export class CodeServer {
     const port = await freePort();
     const args = [
       entry,
+      // A config file of the run's own: code-server would otherwise write one into the user's home.
+      '--config', join(dirname(userDataDir), 'code-server-config.yaml'),
       '--auth', 'none',
       '--bind-addr', `127.0.0.1:${port}`,
       '--extensions-dir', extensionsDir,

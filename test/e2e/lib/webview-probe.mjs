@@ -5,8 +5,16 @@
 
 /** Runs in the browser (serialised by Playwright's addInitScript): keep it self-contained. */
 export function installWebviewProbe() {
-  // VS Code writes a webview's HTML into a frame first loaded from fake.html; the Window object survives.
-  if (!location.pathname.endsWith('/fake.html') || 'patchscopeE2eProbe' in window) return;
+  // The content frame is the child of VS Code's webview host page (pre/index.html). Chromium reuses the frame's
+  // initial about:blank Window for fake.html, and VS Code then writes the webview's HTML into it with
+  // document.open(): the Window, and so this probe, survives both.
+  let inWebview = false;
+  try {
+    inWebview = window.parent !== window && /\/webview\/browser\/pre\/index\.html$/.test(window.parent.location.pathname);
+  } catch {
+    // A cross-origin parent is no VS Code webview host.
+  }
+  if (!inWebview || 'patchscopeE2eProbe' in window) return;
   const epoch = () => performance.timeOrigin + performance.now();
   const probe = { contexts: [], starts: [], messages: [] };
   Object.defineProperty(window, 'patchscopeE2eProbe', { value: probe });
@@ -47,6 +55,14 @@ export function installWebviewProbe() {
       listen();
     }
   };
+  // Rising zero crossings per second of the first channel: the frequency of a pure tone.
+  const toneFrequency = (buffer) => {
+    if (!buffer || buffer.length < 2) return undefined;
+    const samples = buffer.getChannelData(0);
+    let crossings = 0;
+    for (let i = 1; i < samples.length; i++) if (samples[i - 1] < 0 && samples[i] >= 0) crossings++;
+    return (crossings * buffer.sampleRate) / samples.length;
+  };
   const nativeStart = AudioBufferSourceNode.prototype.start;
   AudioBufferSourceNode.prototype.start = function start(when = 0, ...rest) {
     keep(
@@ -58,6 +74,7 @@ export function installWebviewProbe() {
         outputLatency: this.context.outputLatency ?? 0,
         frames: this.buffer ? this.buffer.length : 0,
         sampleRate: this.buffer ? this.buffer.sampleRate : 0,
+        toneHz: toneFrequency(this.buffer),
       },
       4000,
     );

@@ -78,7 +78,7 @@ export class Workbench {
     if (initScript) await context.addInitScript(initScript);
     const page = await context.newPage();
     const workbench = new Workbench(page, resultsDir);
-    await page.goto(url);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     // The explorer lists the folder once the remote file system and the extension host answer.
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 120_000 });
@@ -127,18 +127,25 @@ export class Workbench {
    * Runs a command through the command palette (F1, its title, Enter). Waits until the first row is exactly
    * that command, so Enter never runs a neighbour.
    */
-  async runCommand(title, { timeoutMs = 30_000 } = {}) {
-    await this.dismissQuickInput();
-    await this.page.keyboard.press('F1');
-    const box = await this.quickInputBox();
-    await box.fill(`>${title}`);
+  async runCommand(title, { timeoutMs = 90_000 } = {}) {
     const focusedLabel = () =>
       this.quickInput()
         .locator('.quick-input-list .monaco-list-row.focused')
         .first()
         .evaluate((row) => (row.querySelector('.label-name')?.textContent ?? row.getAttribute('aria-label') ?? '').trim())
         .catch(() => '');
-    await waitFor(`command "${title}" in the palette`, async () => (await focusedLabel()) === title, { timeoutMs });
+    // Commands of an extension appear once the extension host has registered them: reopen the palette until then.
+    await waitFor(
+      `command "${title}" in the palette`,
+      async () => {
+        await this.dismissQuickInput();
+        await this.page.keyboard.press('F1');
+        const box = await this.quickInputBox();
+        await box.fill(`>${title}`);
+        return waitFor('the command row', async () => (await focusedLabel()) === title, { timeoutMs: 4000 }).catch(() => false);
+      },
+      { timeoutMs, intervalMs: 500 },
+    );
     await this.page.keyboard.press('Enter');
     await this.quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
   }

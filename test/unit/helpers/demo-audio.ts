@@ -143,3 +143,14 @@ export async function* demoAudioChunks(options: DemoAudioOptions, chunkFrames: n
     }
   }
 }
+
+/** A steady sine tone (mono) rendered by an OscillatorNode. */
+export async function renderTone(frequency: number, seconds: number, sampleRate: number, amplitude = 0.5): Promise<Float32Array> {
+  const { OfflineAudioContext, OscillatorNode, GainNode } = await loadWebAudio();
+  const ctx = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(seconds * sampleRate), sampleRate });
+  const osc = new OscillatorNode(ctx, { frequency });
+  osc.connect(new GainNode(ctx, { gain: amplitude })).connect(ctx.destination);
+  osc.start(0);
+  const rendered = await ctx.startRendering();
+  return rendered.getChannelData(0).slice();
+}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-/** Files that count as patches (the same rule as the engine's bundler). */
+/** Files that count as patches: `*.synth.js`, `*.synth.mjs`, `*.synth.ts`. */
 export const PATCH_FILE_REGEX = /\.synth\.(js|mjs|ts)$/;
 
 /** Glob of patch files for `workspace.findFiles`. */

@@ -1,0 +1,224 @@
+// MP4 export benchmark: renders the same audio (a groove rendered by node-web-audio-api, written to a WAV
+// file first) to a spectrogram video twice, once with Patchscope's pipeline and once with ffmpeg's own
+// `showspectrum` filter (libx264 veryfast + AAC, the peer figure), and reports wall times, their ratio and
+// the peak memory of each (our Node process plus its ffmpeg child, sampled from /proc).
+//   npx tsx bench/mp4-bench.ts [seconds=60] [repeats=1]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { locateFfmpeg } from '../src/engine/ffmpeg-locate';
+import type { VideoPictureOptions } from '../src/engine/video-render';
+import { WavWriter } from '../src/engine/wav-writer';
+import { demoAudioChunks } from '../test/unit/helpers/demo-audio';
+
+/** Settings of the benchmark. */
+export interface Mp4BenchOptions {
+  /** Audio length in seconds (default 60; 1200 for the 20-minute case). */
+  seconds?: number;
+  /** Runs of each side; the median wall time counts (default 1). */
+  repeats?: number;
+  /** Folder for the WAV and the videos (default /tmp/patchscope-mp4-bench). */
+  workDir?: string;
+  /** ffmpeg for both sides (default: the one the export finds). */
+  ffmpegPath?: string;
+  /** Picture settings for our side (default 1280x720 at 30 fps, scroll). */
+  picture?: VideoPictureOptions & { chunkSeconds?: number };
+  /** Progress lines (default console.error). */
+  log?: (line: string) => void;
+}
+
+/** One measured run. */
+export interface Mp4BenchRun {
+  wallMs: number;
+  /** Highest sampled sum of the resident memory of the process and its children, MB. */
+  peakRssMb: number;
+  /** Peak resident memory of each process (VmHWM), MB. */
+  processPeaksMb: Record<string, number>;
+  /** Audio seconds per wall second. */
+  realtime: number;
+}
+
+/** What the benchmark measured. */
+export interface Mp4BenchResult {
+  seconds: number;
+  ffmpeg: string;
+  ours: Mp4BenchRun;
+  showspectrum: Mp4BenchRun;
+  /** Our wall time divided by showspectrum's (below 1: we are faster). */
+  ratio: number;
+}
+
+const SAMPLE_RATE = 48000;
+
+/** Writes `seconds` of the demo groove to a 16-bit stereo WAV file (kept for later runs). */
+async function ensureWav(path: string, seconds: number, log: (line: string) => void): Promise<void> {
+  if (existsSync(path)) return;
+  log(`rendering ${seconds} s of audio to ${path}`);
+  const writer = await WavWriter.open(path, { sampleRate: SAMPLE_RATE, channels: 2, format: 'pcm16' });
+  try {
+    for await (const chunk of demoAudioChunks({ sampleRate: SAMPLE_RATE, channels: 2, duration: seconds }, 48000)) {
+      await writer.write(chunk);
+    }
+    await writer.finish();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+/** Bundles the child runner so that it runs on plain node. */
+async function bundleChild(workDir: string): Promise<string> {
+  const outfile = join(workDir, 'mp4-bench-child.js');
+  await build({
+    entryPoints: [resolve(__dirname, 'mp4-bench-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    outfile,
+    external: ['@ffmpeg-installer/ffmpeg'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function readStatus(pid: number): { rssKb: number; hwmKb: number; name: string } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string): number => Number(/\s(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(name)) ?? '')?.[1] ?? 0);
+    const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? String(pid);
+    return { rssKb: field('VmRSS:'), hwmKb: field('VmHWM:'), name };
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) children.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    // The process is gone.
+  }
+  return children;
+}
+
+/** Runs a command, sampling the memory of it and its descendants every 20 ms. */
+function measure(command: string, args: string[]): Promise<{ wallMs: number; stdout: string; peakRssMb: number; processPeaksMb: Record<string, number> }> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-4000)));
+    let peakKb = 0;
+    const peaks: Record<string, number> = {};
+    const sample = (): void => {
+      if (!child.pid) return;
+      let total = 0;
+      const pending = [child.pid];
+      while (pending.length) {
+        const pid = pending.pop() as number;
+        const status = readStatus(pid);
+        if (!status) continue;
+        total += status.rssKb;
+        const key = `${status.name}`;
+        peaks[key] = Math.max(peaks[key] ?? 0, status.hwmKb / 1024);
+        pending.push(...childrenOf(pid));
+      }
+      peakKb = Math.max(peakKb, total);
+    };
+    const timer = setInterval(sample, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      const wallMs = performance.now() - started;
+      if (code !== 0) reject(new Error(`${command} exited with ${code}: ${stderr}`));
+      else resolvePromise({ wallMs, stdout, peakRssMb: peakKb / 1024, processPeaksMb: peaks });
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Runs the benchmark (see the module comment). */
+export async function benchMp4(options: Mp4BenchOptions = {}): Promise<Mp4BenchResult> {
+  const seconds = options.seconds ?? 60;
+  const repeats = options.repeats ?? 1;
+  const workDir = options.workDir ?? '/tmp/patchscope-mp4-bench';
+  const log = options.log ?? ((line: string) => console.error(line));
+  const picture = { width: 1280, height: 720, fps: 30, ...options.picture };
+  mkdirSync(workDir, { recursive: true });
+  const ffmpeg = (await locateFfmpeg({ configured: options.ffmpegPath })).path;
+  const wav = join(workDir, `groove-${seconds}s.wav`);
+  await ensureWav(wav, seconds, log);
+  const childScript = await bundleChild(workDir);
+
+  const oursRuns: Mp4BenchRun[] = [];
+  const peerRuns: Mp4BenchRun[] = [];
+  for (let run = 0; run < repeats; run++) {
+    const ourOut = join(workDir, 'ours.mp4');
+    const ours = await measure(process.execPath, [
+      childScript,
+      wav,
+      ourOut,
+      JSON.stringify({ ...picture, ffmpegPath: ffmpeg }),
+    ]);
+    const reported = JSON.parse(ours.stdout.trim().split('\n').pop() ?? '{}') as { wallMs: number };
+    oursRuns.push({
+      wallMs: ours.wallMs,
+      peakRssMb: ours.peakRssMb,
+      processPeaksMb: ours.processPeaksMb,
+      realtime: seconds / (ours.wallMs / 1000),
+    });
+    log(`ours:         ${(ours.wallMs / 1000).toFixed(2)} s (pipeline ${(reported.wallMs / 1000).toFixed(2)} s), peak ${ours.peakRssMb.toFixed(0)} MB ${JSON.stringify(ours.processPeaksMb)}`);
+
+    const peerOut = join(workDir, 'showspectrum.mp4');
+    const peer = await measure(ffmpeg, [
+      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-i', wav,
+      '-filter_complex', `[0:a]showspectrum=s=${picture.width}x${picture.height}:slide=scroll:fps=${picture.fps}[v]`,
+      '-map', '[v]', '-map', '0:a',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+      '-c:a', 'aac', '-movflags', '+faststart',
+      peerOut,
+    ]);
+    peerRuns.push({
+      wallMs: peer.wallMs,
+      peakRssMb: peer.peakRssMb,
+      processPeaksMb: peer.processPeaksMb,
+      realtime: seconds / (peer.wallMs / 1000),
+    });
+    log(`showspectrum: ${(peer.wallMs / 1000).toFixed(2)} s, peak ${peer.peakRssMb.toFixed(0)} MB`);
+    rmSync(ourOut, { force: true });
+    rmSync(peerOut, { force: true });
+  }
+  const pick = (runs: Mp4BenchRun[]): Mp4BenchRun => {
+    const wall = median(runs.map((r) => r.wallMs));
+    const chosen = runs.find((r) => r.wallMs === wall) as Mp4BenchRun;
+    return { ...chosen, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+  };
+  const ours = pick(oursRuns);
+  const showspectrum = pick(peerRuns);
+  return { seconds, ffmpeg, ours, showspectrum, ratio: ours.wallMs / showspectrum.wallMs };
+}
+
+if (require.main === module && process.argv[1]?.endsWith('mp4-bench.ts')) {
+  const seconds = Number(process.argv[2] ?? 60);
+  const repeats = Number(process.argv[3] ?? 1);
+  benchMp4({ seconds, repeats }).then(
+    (result) => console.log(JSON.stringify(result, null, 2)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { RenderPool } from '../engine/render-pool';
+import { captureChoice } from './options';
+import { expandPatchArgs } from './patch-args';
+import { UsageError } from './usage';
+
+/** Figures of one patch: one-shot and streamed render times in one warm process. */
+export interface PatchBenchFigures {
+  patch: string;
+  seconds: number;
+  capture: string;
+  batchMs: number;
+  streamMs: number;
+  streamOverBatch: number;
+  /** From reading the patch file to the first chunk in hand (warm worker, RTF known from an earlier render). */
+  firstChunkMs: number;
+  rtfBatch: number;
+  rtfStream: number;
+  peakRssMb: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Measures a patch: median of `runs` one-shot and streamed renders on one warm worker. */
+export async function benchPatch(pool: RenderPool, patch: string, capture: ReturnType<typeof captureChoice>, runs = 3): Promise<PatchBenchFigures> {
+  const batch: number[] = [];
+  const stream: number[] = [];
+  const first: number[] = [];
+  let seconds = 0;
+  let usedCapture = '';
+  await pool.renderOneShot({ path: patch });
+  for (let run = 0; run < runs; run++) {
+    let started = performance.now();
+    const oneShot = await pool.renderOneShot({ path: patch, text: await readFile(patch, 'utf8') });
+    batch.push(performance.now() - started);
+    seconds = oneShot.info.duration;
+    started = performance.now();
+    let firstChunkAt = 0;
+    const text = await readFile(patch, 'utf8');
+    const stats = await pool.stream(
+      { path: patch, text },
+      {
+        capture,
+        onChunk: () => {
+          firstChunkAt ||= performance.now();
+        },
+      },
+    );
+    stream.push(performance.now() - started);
+    first.push(firstChunkAt - started);
+    usedCapture = stats.capture;
+  }
+  const batchMs = median(batch);
+  const streamMs = median(stream);
+  return {
+    patch,
+    seconds,
+    capture: usedCapture,
+    batchMs,
+    streamMs,
+    streamOverBatch: streamMs / batchMs,
+    firstChunkMs: median(first),
+    rtfBatch: batchMs / 1000 / seconds,
+    rtfStream: streamMs / 1000 / seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/** `patchscope bench`: prints the figures of one patch. */
+export async function benchCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { capture: { type: 'string' }, json: { type: 'boolean' }, runs: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('bench takes exactly one patch');
+  const [patch] = expandPatchArgs(positionals);
+  const pool = new RenderPool({ size: 1 });
+  try {
+    const figures = await benchPatch(pool, patch, captureChoice(values.capture), values.runs ? Number(values.runs) : 3);
+    if (values.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    else
+      process.stdout.write(
+        `${figures.patch}: ${figures.seconds.toFixed(2)} s of audio; one-shot ${figures.batchMs.toFixed(1)} ms, streamed ${figures.streamMs.toFixed(1)} ms (${figures.streamOverBatch.toFixed(2)}x, ${figures.capture}); first chunk ${figures.firstChunkMs.toFixed(1)} ms; peak RSS ${figures.peakRssMb.toFixed(0)} MB\n`,
+      );
+    return 0;
+  } finally {
+    await pool.dispose();
+  }
+}

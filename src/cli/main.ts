@@ -1,0 +1,52 @@
+// The `patchscope` command-line tool: renders, parity checks and benchmarks without VS Code.
+import { benchCommand } from './bench-command';
+import { parityCommand } from './parity-command';
+import { renderCommand } from './render-command';
+import { USAGE, UsageError } from './usage';
+import { PatchError } from '../engine/patch-error';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    // First Ctrl+C cancels cleanly (temporary files removed); a second one exits at once.
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('\ninterrupted: cancelling renders...\n');
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
+  try {
+    switch (command) {
+      case 'render':
+        return await renderCommand(rest, controller.signal);
+      case 'parity':
+        return await parityCommand(rest, controller.signal);
+      case 'bench':
+        return await benchCommand(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`patchscope: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof PatchError) {
+      process.stderr.write(`${err.format()}\n`);
+      return controller.signal.aborted ? 130 : 1;
+    }
+    process.stderr.write(`patchscope: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+import { runParityTest } from '../engine/parity-test';
+import { RenderPool } from '../engine/render-pool';
+import { captureChoice, chunkChoice } from './options';
+import { expandPatchArgs } from './patch-args';
+import { UsageError } from './usage';
+
+/** `patchscope parity`: one-shot vs streamed; exit 1 unless bit-exact. */
+export async function parityCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { chunk: { type: 'string' }, capture: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('parity takes exactly one patch');
+  const [patch] = expandPatchArgs(positionals);
+  const pool = new RenderPool({ size: 1 });
+  try {
+    const report = await runParityTest(pool, { path: patch }, { chunk: chunkChoice(values.chunk), capture: captureChoice(values.capture), signal });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const verdict = report.bitExact
+        ? `bit-exact: ${report.frames} frames x ${report.channels} channels in ${report.chunks} chunks (${report.capture} capture)`
+        : `DIFFERENT: first difference at frame ${report.firstDiffFrame}, max |diff| ${report.maxAbsDiff}, rmse ${report.rmse} (${report.capture} capture, ${report.chunks} chunks)`;
+      process.stdout.write(`${report.patch}: ${verdict}\n`);
+    }
+    return report.bitExact ? 0 : 1;
+  } finally {
+    await pool.dispose();
+  }
+}

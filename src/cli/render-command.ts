@@ -1,0 +1,122 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderToMp4, renderToWav } from '../engine/file-render';
+import { outputWarnings, type OutputReport } from '../engine/output-analysis';
+import { PatchError } from '../engine/patch-error';
+import { patchBaseName } from '../engine/patch-files';
+import { RenderPool } from '../engine/render-pool';
+import { captureChoice, colormapName, frequencyScale, positiveInteger, positiveNumber, videoMode, videoSize, wavFormat } from './options';
+import { expandPatchArgs, outputPaths } from './patch-args';
+import { ProgressDisplay } from './progress';
+import { UsageError } from './usage';
+
+/** One patch's outcome in the render summary. */
+interface RenderOutcome {
+  patch: string;
+  output: string;
+  ok: boolean;
+  seconds?: number;
+  wallMs?: number;
+  bytes?: number;
+  peakDbfs?: number;
+  clippedSamples?: number;
+  warnings?: string[];
+  error?: string;
+}
+
+/** `patchscope render`: renders patches to files in parallel; resolves with the exit code. */
+export async function renderCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      format: { type: 'string' },
+      'bit-depth': { type: 'string' },
+      workers: { type: 'string' },
+      timeout: { type: 'string' },
+      capture: { type: 'string' },
+      json: { type: 'boolean' },
+      size: { type: 'string' },
+      fps: { type: 'string' },
+      colormap: { type: 'string' },
+      scale: { type: 'string' },
+      'fft-size': { type: 'string' },
+      crf: { type: 'string' },
+      preset: { type: 'string' },
+      mode: { type: 'string' },
+      waveform: { type: 'boolean' },
+      ffmpeg: { type: 'string' },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('render needs at least one patch');
+  const format = values.format ?? 'wav';
+  if (format !== 'wav' && format !== 'mp4') throw new UsageError(`--format must be wav or mp4, got '${format}'`);
+  const sampleFormat = wavFormat(values['bit-depth']);
+  const workers = positiveInteger('workers', values.workers) ?? os.availableParallelism();
+  const timeout = positiveNumber('timeout', values.timeout);
+  const capture = captureChoice(values.capture);
+  const video = {
+    ...videoSize(values.size),
+    fps: positiveNumber('fps', values.fps),
+    colormap: colormapName(values.colormap),
+    scale: frequencyScale(values.scale),
+    fftSize: positiveInteger('fft-size', values['fft-size']),
+    crf: values.crf === undefined ? undefined : Number(values.crf),
+    preset: values.preset,
+    mode: videoMode(values.mode),
+    waveform: values.waveform,
+    ffmpegPath: values.ffmpeg,
+  };
+  if (video.crf !== undefined && !(Number.isInteger(video.crf) && video.crf >= 0 && video.crf <= 51)) throw new UsageError(`--crf must be a whole number from 0 to 51, got '${values.crf}'`);
+  const patches = expandPatchArgs(positionals);
+  const outputs = outputPaths(patches, values.out, format, patchBaseName);
+  const json = values.json === true;
+  const progress = new ProgressDisplay(process.stderr, patches.length);
+  const pool = new RenderPool({ size: Math.min(workers, patches.length) });
+  const started = performance.now();
+  try {
+    const outcomes = await Promise.all(
+      patches.map(async (patch, index): Promise<RenderOutcome> => {
+        const output = outputs[index];
+        const name = path.relative(process.cwd(), patch) || patch;
+        const patchStarted = performance.now();
+        const common = { signal, timeout, capture, onProgress: (p: { framesDone: number; framesTotal: number }) => progress.update(name, p.framesDone, p.framesTotal) };
+        try {
+          let report: OutputReport;
+          let seconds: number;
+          let bytes: number | undefined;
+          if (format === 'wav') {
+            const result = await renderToWav(pool, { path: patch }, output, sampleFormat, common);
+            report = result.output;
+            seconds = result.info.duration;
+            bytes = result.wav.bytes;
+          } else {
+            const result = await renderToMp4(pool, { path: patch }, { ...video, destination: output, title: patchBaseName(patch) }, common);
+            report = result.output;
+            seconds = result.info.duration;
+          }
+          const warnings = outputWarnings(report);
+          const wallMs = performance.now() - patchStarted;
+          progress.line(`${name} -> ${path.relative(process.cwd(), output) || output} (${seconds.toFixed(2)} s of audio in ${(wallMs / 1000).toFixed(2)} s, peak ${report.peakDbfs.toFixed(1)} dBFS)`);
+          for (const warning of warnings) progress.line(`${name}: warning: ${warning}`);
+          return { patch, output, ok: true, seconds, wallMs, bytes, peakDbfs: report.peakDbfs, clippedSamples: report.clippedSamples, warnings };
+        } catch (err) {
+          const message = err instanceof PatchError ? err.format() : `${name}: ${err instanceof Error ? err.message : String(err)}`;
+          progress.line(message);
+          return { patch, output, ok: false, error: message };
+        }
+      }),
+    );
+    progress.finish();
+    const failed = outcomes.filter((o) => !o.ok).length;
+    const summary = `${outcomes.length - failed} rendered, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(2)} s`;
+    if (json) process.stdout.write(`${JSON.stringify({ summary, results: outcomes }, (_key, value: unknown) => (value === -Infinity ? null : value), 2)}\n`);
+    else process.stderr.write(`${summary}\n`);
+    if (signal.aborted) return 130;
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await pool.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+/** A mistake in how the command was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The `patchscope --help` text. */
+export const USAGE = `Usage: patchscope <command> [options]
+
+Commands:
+  render <patch|glob>...   Render patches to WAV or MP4 files (in parallel on worker threads).
+      --out FILE|DIR         Output file (one patch) or folder (default: beside each patch, NAME.wav)
+      --format wav|mp4       Output format (default wav)
+      --bit-depth 16|24|32f  WAV sample format (default 16)
+      --workers N            Parallel renders (default: number of cores)
+      --timeout SECONDS      Stop a render that makes no progress for this long (default 10)
+      --size WxH --fps N --colormap NAME --scale log|linear|mel --fft-size N --crf N --preset NAME
+      --mode scroll|static --waveform --ffmpeg PATH        MP4 picture and encoder settings
+      --json                 Print one JSON summary on stdout
+  parity <patch>           Render one-shot and streamed and compare the samples (exit 1 unless bit-exact).
+      --chunk SECONDS|auto   Chunk size of the streamed render (default auto)
+      --capture NAME         auto | script-processor | worklet (default auto)
+      --json                 Print the report as JSON
+  bench <patch>            Time a one-shot and a streamed render of the patch.
+      --capture NAME --json
+
+Exit codes: 0 success, 1 a render failed or parity differed, 2 usage error, 130 interrupted.`;

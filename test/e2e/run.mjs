@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// End-to-end suite: Patchscope installed in a real VS Code (code-server), driven through Debian's Chromium.
+//
+//   npm run test:e2e                      build, then every scenario (node:test report on stdout)
+//   node test/e2e/run.mjs --bench         open the preview and measure keystroke-to-chunk / -to-sound
+//   options: --edits N (bench edits, default 8)  --keep (keep the temp folders)  --grep TEXT (scenarios to run)
+//   env: PATCHSCOPE_E2E_HEADED=1 shows the browser; PATCHSCOPE_CHROMIUM overrides /usr/bin/chromium.
+//
+// Screenshots of failed scenarios, and the logs of code-server and the extension host, go to test-results/.
+import { after, before, describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { commandScenarios } from './scenarios/commands.mjs';
+import { benchMarkdown, measureKeystrokes } from './scenarios/bench.mjs';
+import { followPatch, previewScenarios, SINE } from './scenarios/preview.mjs';
+import { workbenchScenarios } from './scenarios/workbench.mjs';
+import { commandTitle, extensionProvides, log, Session } from './lib/session.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+const resultsDir = join(repoRoot, 'test-results');
+
+const { values: options } = parseArgs({
+  options: {
+    bench: { type: 'boolean', default: false },
+    edits: { type: 'string', default: '8' },
+    keep: { type: 'boolean', default: false },
+    grep: { type: 'string' },
+  },
+});
+
+rmSync(join(resultsDir, 'logs'), { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const session = new Session({ repoRoot, resultsDir, fixturesDir: join(here, 'fixtures'), keep: options.keep });
+
+/** A scenario: a node:test test that saves a screenshot and the logs when it fails. */
+function scenario(name, body, { timeoutMs = 180_000 } = {}) {
+  const skip = options.grep !== undefined && !name.toLowerCase().includes(options.grep.toLowerCase());
+  it(name, { timeout: timeoutMs, skip }, async () => {
+    try {
+      await body();
+    } catch (error) {
+      session.failed = true;
+      const shot = await session.workbench?.screenshot(`FAILED ${name}`).catch(() => undefined);
+      if (shot) log(`screenshot: ${shot}`);
+      const consoleErrors = session.workbench?.consoleErrors.filter((e) => !/open-vsx|github|ERR_NAME_NOT_RESOLVED/.test(e)) ?? [];
+      if (consoleErrors.length) log(`browser console errors:\n  ${consoleErrors.slice(-10).join('\n  ')}`);
+      throw error;
+    }
+  });
+}
+
+before(() => session.start(), { timeout: 20 * 60_000 });
+after(() => session.stop(), { timeout: 60_000 });
+
+const extensionReady = extensionProvides(repoRoot, 'patchscope.openPreview');
+const missing = extensionReady ? false : 'the built extension (dist/extension.js with patchscope.openPreview) is not there yet';
+
+if (options.bench) {
+  describe('benchmark: keystroke to first chunk and first sound', { skip: missing }, () => {
+    scenario(
+      `${options.edits} one-key edits of the sine's frequency`,
+      async () => {
+        const workbench = session.workbench;
+        await workbench.quickOpen(SINE);
+        await workbench.runCommand(commandTitle(repoRoot, 'patchscope.openPreview'));
+        const frame = await workbench.webviewFrame(session.extensionId, { selector: 'canvas.spectrogram' });
+        await followPatch(session, frame, SINE);
+        // One edit to warm the render workers, then the measured ones.
+        await measureKeystrokes(session, frame, { edits: 1 });
+        const result = await measureKeystrokes(session, frame, { edits: Number(options.edits) });
+        const context = {
+          codeServer: '4.139.1',
+          chromium: execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim().split(' ')[1],
+          patch: `${SINE} (1 sine, 30 s, mono)`,
+          date: new Date().toISOString().slice(0, 10),
+        };
+        const markdown = benchMarkdown(result, context);
+        writeFileSync(join(resultsDir, 'e2e-bench.json'), JSON.stringify({ context, ...result }, null, 2));
+        writeFileSync(join(resultsDir, 'e2e-bench.md'), `${markdown}\n`);
+        process.stderr.write(`\n${markdown}\n\n`);
+      },
+      { timeoutMs: 600_000 },
+    );
+  });
+} else {
+  const shared = {};
+  describe('VS Code workbench (harness)', () => workbenchScenarios(session, scenario));
+  describe('Patchscope preview', { skip: missing }, () => previewScenarios(session, scenario, shared));
+  describe('Patchscope commands', { skip: missing }, () => commandScenarios(session, scenario));
+}

@@ -1,0 +1,181 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { COMMAND_CATEGORY, COMMANDS } from '../../src/extension/command-ids';
+import { batchSummary, forEachLimited } from '../../src/extension/commands/batch';
+import { parityLines, parityVerdict } from '../../src/extension/commands/parity-report';
+import { decideOnEdit } from '../../src/extension/edit-debouncer';
+import { DEFAULT_SETTINGS, parseSettings, previewSettings, SETTINGS_SECTION } from '../../src/extension/settings-model';
+import { formatMs, formatRtf, statusText } from '../../src/extension/status-text';
+import { TimingsRecorder } from '../../src/extension/timings';
+
+const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  contributes: {
+    commands: { command: string; title: string; category: string }[];
+    configuration: { properties: Record<string, { default: unknown; enum?: unknown[] }> };
+    menus: Record<string, { command: string; when?: string }[]>;
+  };
+  capabilities: { untrustedWorkspaces: { supported: string; description: string } };
+  activationEvents: string[];
+};
+
+function settingAt(key: string): unknown {
+  return key.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown>)[part], DEFAULT_SETTINGS);
+}
+
+describe('settings', () => {
+  it('declares every setting in package.json with the reader’s default', () => {
+    const properties = manifest.contributes.configuration.properties;
+    const keys = Object.keys(properties).map((key) => key.slice(SETTINGS_SECTION.length + 1));
+    assert.deepEqual(keys.sort(), [
+      'autoRender', 'capture', 'debounceMs', 'ffmpegPath', 'maxChunk', 'minChunk', 'renderTimeout',
+      'spectrogram.colorMap', 'spectrogram.fftSize', 'spectrogram.scale', 'targetLatency',
+      'video.fps', 'video.height', 'video.width', 'wav.bitDepth',
+    ]);
+    for (const key of keys) assert.deepEqual(properties[`${SETTINGS_SECTION}.${key}`].default, settingAt(key), key);
+  });
+
+  it('accepts every value package.json offers for an enum setting', () => {
+    for (const [fullKey, property] of Object.entries(manifest.contributes.configuration.properties)) {
+      if (!property.enum) continue;
+      const key = fullKey.slice(SETTINGS_SECTION.length + 1);
+      for (const value of property.enum) {
+        const parsed = parseSettings((k) => (k === key ? value : undefined));
+        assert.deepEqual(lookup(parsed, key), value, `${key} = ${String(value)}`);
+      }
+    }
+  });
+
+  it('falls back to defaults on wrong types and clamps ranges', () => {
+    const parsed = parseSettings((key) =>
+      ({ targetLatency: 'fast', minChunk: 0.5, maxChunk: 0.1, 'spectrogram.fftSize': 3000, 'video.width': 1001, debounceMs: -5, capture: 'nope' })[key],
+    );
+    assert.equal(parsed.targetLatency, DEFAULT_SETTINGS.targetLatency);
+    assert.equal(parsed.minChunk, 0.5);
+    assert.equal(parsed.maxChunk, 0.5, 'never below minChunk');
+    assert.equal(parsed.spectrogram.fftSize, 2048);
+    assert.equal(parsed.video.width, 1002, 'even');
+    assert.equal(parsed.debounceMs, 0);
+    assert.equal(parsed.capture, 'auto');
+    assert.deepEqual(previewSettings(parsed), { spectrogram: parsed.spectrogram, autoRender: 'onType' });
+  });
+});
+
+function lookup(settings: object, key: string): unknown {
+  return key.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown>)[part], settings);
+}
+
+describe('package.json contributions', () => {
+  it('contributes exactly the registered commands, titled as users see them', () => {
+    const contributed = manifest.contributes.commands.map((c) => `${c.category}: ${c.title} (${c.command})`).sort();
+    const registered = Object.values(COMMANDS).map((c) => `${COMMAND_CATEGORY}: ${c.title} (${c.id})`).sort();
+    assert.deepEqual(contributed, registered);
+    assert.ok(contributed.includes('Patchscope: Open Preview (patchscope.openPreview)'));
+  });
+
+  it('puts Open Preview on the title bar of patch editors only, and runs limited in Restricted Mode', () => {
+    const title = manifest.contributes.menus['editor/title'].find((m) => m.command === COMMANDS.openPreview.id);
+    assert.ok(title?.when);
+    const pattern = /\/(.*)\/$/.exec(title.when.split('=~ ')[1])?.[1];
+    const regex = new RegExp(pattern ?? '^$');
+    assert.ok(regex.test('bell.synth.ts') && regex.test('a.synth.mjs') && regex.test('b.synth.js'));
+    assert.ok(!regex.test('bell.ts') && !regex.test('synth.js'));
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.ok(manifest.activationEvents.includes('onWebviewPanel:patchscope.preview'), 'the serializer needs its activation event');
+  });
+});
+
+describe('edit debounce', () => {
+  it('renders the first edit after a pause at once and folds a burst into one later render', () => {
+    assert.deepEqual(decideOnEdit(1000, undefined, 150, false), { kind: 'now' });
+    assert.deepEqual(decideOnEdit(1000, 700, 150, false), { kind: 'now' });
+    assert.deepEqual(decideOnEdit(1000, 900, 150, false), { kind: 'later', delayMs: 150 });
+    assert.deepEqual(decideOnEdit(1000, 700, 150, true), { kind: 'later', delayMs: 150 }, 'a trailing render is already due');
+    assert.deepEqual(decideOnEdit(1000, 999, 0, false), { kind: 'now' }, 'no debounce');
+  });
+});
+
+describe('timings', () => {
+  it('combines host and webview times into edit-to-chunk and edit-to-sound', () => {
+    const timings = new TimingsRecorder(2);
+    const changes: number[] = [];
+    timings.onDidChange((t) => changes.push(t.renderId));
+    timings.start(1, '/p.synth.js', 100, 110);
+    timings.firstChunkPosted(1, 130);
+    timings.firstChunkPosted(1, 999);
+    timings.webviewTimings(1, 132, 150);
+    timings.finish(1, 'done', 400);
+    const record = timings.get(1);
+    assert.equal(record?.editToFirstChunkMs, 30);
+    assert.equal(record?.renderStartToFirstChunkMs, 20);
+    assert.equal(record?.editToFirstSoundMs, 50);
+    assert.equal(record?.outcome, 'done');
+    timings.start(2, '/p.synth.js', 500, 500);
+    timings.start(3, '/p.synth.js', 600, 600);
+    assert.equal(timings.get(1), undefined, 'capacity');
+    assert.equal(timings.last()?.renderId, 3);
+    assert.deepEqual(changes, [1, 1, 1, 1, 2, 3]);
+  });
+});
+
+describe('status text', () => {
+  it('shows RTF, time to first sound and buffered seconds while the preview is open', () => {
+    const { text, lines } = statusText({
+      live: { patch: { path: '/a/bell.synth.ts', name: 'bell.synth.ts' }, rendering: false, rtf: 0.083, chunkFrames: 2400, sampleRate: 48000, capture: 'script-processor', error: undefined },
+      timings: { renderId: 1, patchPath: '/a', editAt: 0, renderStartAt: 0, outcome: 'done', editToFirstChunkMs: 21.5, editToFirstSoundMs: 48.25 },
+      playback: { state: 'playing', audioState: 'running', positionSeconds: 1, bufferedSeconds: 2.44, maxFrameMs: 1, meanFrameMs: 1, maxDrawMs: 1, worstFrameMs: 1, worstDrawMs: 1 },
+      previewOpen: true,
+      trusted: true,
+    });
+    assert.equal(text, '$(unmute) RTF 0.083 · sound 48.3 ms · 2.4 s buf');
+    assert.deepEqual(lines.find(([k]) => k === 'Chunk size'), ['Chunk size', '50.0 ms (2400 frames)']);
+    assert.equal(formatRtf(12.3), '12');
+    assert.equal(formatMs(150.4), '150 ms');
+  });
+
+  it('says Restricted Mode when the workspace is not trusted', () => {
+    const { text } = statusText({
+      live: { patch: undefined, rendering: false, rtf: undefined, chunkFrames: undefined, sampleRate: undefined, capture: undefined, error: undefined },
+      timings: undefined,
+      playback: undefined,
+      previewOpen: true,
+      trusted: false,
+    });
+    assert.match(text, /workspace-untrusted/);
+  });
+});
+
+describe('batch render helpers', () => {
+  it('runs at most `limit` tasks at once and stops starting new ones when cancelled', async () => {
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    const abort = new AbortController();
+    await forEachLimited([1, 2, 3, 4, 5, 6], 2, abort.signal, async (n) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running--;
+      done.push(n);
+      if (n === 4) abort.abort();
+    });
+    assert.equal(most, 2);
+    assert.ok(!done.includes(6), 'nothing started after the cancel');
+  });
+
+  it('summarises a batch', () => {
+    const text = batchSummary([{ patch: 'a', output: 'a.wav', seconds: 3 }, { patch: 'b', error: 'boom' }], 2, 1.25, false);
+    assert.equal(text, 'Rendered 1 of 2 patches to WAV (3.0 s of audio in 1.3 s); 1 failed (see Problems).');
+  });
+});
+
+describe('parity report', () => {
+  const base = { patch: '/w/bell.synth.js', sampleRate: 48000, channels: 2, frames: 96000, chunks: 12, capture: 'script-processor' as const, maxAbsDiff: 0, rmse: 0, firstDiffFrame: -1, bitExact: true };
+  it('says bit-exact, or where the first difference is', () => {
+    assert.match(parityVerdict(base), /^bell\.synth\.js: streamed render is bit-exact/);
+    const differs = parityVerdict({ ...base, bitExact: false, firstDiffFrame: 24000, maxAbsDiff: 0.001 });
+    assert.match(differs, /from frame 24000 \(0\.500000 s\)/);
+    assert.deepEqual(parityLines(base).slice(-2), ['firstDiffFrame: -1', 'bitExact: true']);
+    assert.equal(parityLines(base).length, 10);
+  });
+});
