@@ -7,7 +7,9 @@
  * patch's `out` a unity-gain bus into the destination, and `ctx.audioWorklet.addModule('./x.js')` resolving
  * against the patch's folder. Pages live on a fake origin, https://patchscope.local, whose paths mirror the
  * file system: the page of /a/b/x.synth.js sits at https://patchscope.local/a/b/, so relative worklet URLs
- * resolve exactly as relative file paths do. Worklet modules are bundled too and get the seeded `Math.random`.
+ * resolve exactly as relative file paths do. Chromium fetches worklet modules outside the reach of Playwright's
+ * request routing, so the page's `addModule` fetches the module itself (a routed request, answered with the
+ * module bundled by esbuild and its `Math.random` seeded) and hands Chromium a blob URL.
  */
 import * as esbuild from 'esbuild';
 import * as path from 'node:path';
@@ -46,7 +48,8 @@ const ORIGIN = 'https://patchscope.local';
 /** File name of the page inside the patch's folder; chosen so it cannot shadow a real file. */
 const PAGE_NAME = '__patchscope_chromium_peer__.html';
 const BUNDLE_NAME = '__patchscope_chromium_peer__.js';
-const RANDOM_MODULE = 'patchscope-peer:random';
+/** A virtual module imported before the patch: seeds Math.random and installs the worklet loader. */
+const PRELUDE_MODULE = 'patchscope-peer:prelude';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -93,7 +96,14 @@ export async function measureChromium(patchPaths: string[], opts: ChromiumPeerOp
 
 async function measureOne(browser: Browser, patch: string, runs: number, timeoutMs: number): Promise<ChromiumPeerResult> {
   const file = path.resolve(patch);
-  const failed = (error: string, seconds = 0): ChromiumPeerResult => ({ patch, seconds, oneShotMs: Number.NaN, runsMs: [], peak: Number.NaN, error });
+  const failed = (error: string, seconds = 0): ChromiumPeerResult => ({
+    patch,
+    seconds,
+    oneShotMs: Number.NaN,
+    runsMs: [],
+    peak: Number.NaN,
+    error,
+  });
   let script: string;
   try {
     script = await bundlePatchForPage(file);
@@ -114,7 +124,7 @@ async function measureOne(browser: Browser, patch: string, runs: number, timeout
       const patch = (globalThis as PeerGlobals).__patchscopePeer?.patch as { seed?: unknown } | undefined;
       return typeof patch?.seed === 'number' ? patch.seed : 1;
     });
-    const outcome = await withTimeout(page.evaluate(renderInPage, runs), timeoutMs, `${patch} took longer than ${timeoutMs} ms`);
+    const outcome = await withTimeout(page.evaluate(renderInPage, runs), timeoutMs, `took longer than ${timeoutMs} ms`);
     if (typeof outcome === 'string') return failed(outcome);
     if (outcome.nonFinite > 0) return failed(`${outcome.nonFinite} samples are NaN or infinite`, outcome.seconds);
     return { patch, seconds: outcome.seconds, oneShotMs: median(outcome.runsMs), runsMs: outcome.runsMs, peak: outcome.peak };
@@ -132,7 +142,7 @@ async function measureOne(browser: Browser, patch: string, runs: number, timeout
 async function renderInPage(runs: number): Promise<PageOutcome | string> {
   const peer = (globalThis as PeerGlobals).__patchscopePeer;
   if (!peer) return 'the patch bundle did not load';
-  const patch = peer.patch as { duration?: unknown; sampleRate?: unknown; channels?: unknown; seed?: unknown; build?: unknown } | undefined;
+  const patch = peer.patch as Partial<Record<'duration' | 'sampleRate' | 'channels' | 'seed' | 'build', unknown>> | undefined;
   if (!patch || typeof patch !== 'object') return 'the patch has no default export object';
   if (typeof patch.duration !== 'number' || !(patch.duration > 0)) return 'the patch duration must be a positive number';
   if (typeof patch.build !== 'function') return 'the patch has no build(ctx, out) function';
@@ -148,7 +158,12 @@ async function renderInPage(runs: number): Promise<PageOutcome | string> {
     for (let run = 0; run < runs; run++) {
       const ctx = new OfflineAudioContext({ numberOfChannels: channels, length, sampleRate });
       // Same shape as the engine: the patch connects to a unity-gain bus that feeds the destination.
-      const bus = new GainNode(ctx, { gain: 1, channelCount: channels, channelCountMode: 'explicit', channelInterpretation: 'speakers' });
+      const bus = new GainNode(ctx, {
+        gain: 1,
+        channelCount: channels,
+        channelCountMode: 'explicit',
+        channelInterpretation: 'speakers',
+      });
       bus.connect(ctx.destination);
       Math.random = peer.createSeededRandom(seed);
       await build.call(patch, ctx, bus);
@@ -178,7 +193,7 @@ async function renderInPage(runs: number): Promise<PageOutcome | string> {
  */
 async function bundlePatchForPage(file: string): Promise<string> {
   const entry = [
-    `import { createSeededRandom } from ${JSON.stringify(RANDOM_MODULE)};`,
+    `import { createSeededRandom } from ${JSON.stringify(PRELUDE_MODULE)};`,
     `import * as patchModule from ${JSON.stringify(file)};`,
     'globalThis.__patchscopePeer = { patch: patchModule.default, createSeededRandom };',
   ].join('\n');
@@ -193,13 +208,14 @@ async function bundlePatchForPage(file: string): Promise<string> {
     plugins: [
       {
         // Imported before the patch, so Math.random is seeded when the patch module's top-level code runs.
-        name: 'patchscope-peer-random',
+        name: 'patchscope-peer-prelude',
         setup(build) {
-          build.onResolve({ filter: /^patchscope-peer:random$/ }, () => ({ path: 'random', namespace: 'patchscope-peer' }));
+          build.onResolve({ filter: /^patchscope-peer:prelude$/ }, () => ({ path: 'prelude', namespace: 'patchscope-peer' }));
           build.onLoad({ filter: /.*/, namespace: 'patchscope-peer' }, () => ({
             contents: [
               `export const createSeededRandom = (${createSeededRandom.toString()});`,
               `Math.random = createSeededRandom(${MODULE_EVALUATION_SEED});`,
+              `(${installWorkletLoader.toString()})();`,
             ].join('\n'),
             loader: 'js',
           }));
@@ -208,6 +224,28 @@ async function bundlePatchForPage(file: string): Promise<string> {
     ],
   });
   return result.outputFiles[0].text;
+}
+
+/**
+ * Runs in the page (injected by its source text, so it refers to nothing outside its body): makes
+ * `addModule` fetch same-origin modules through the routed origin and load them from a blob URL.
+ */
+function installWorkletLoader(): void {
+  const original = AudioWorklet.prototype.addModule;
+  // Anonymous on purpose: a named function expression would make tsx and esbuild add a `__name` helper call.
+  AudioWorklet.prototype.addModule = async function (this: AudioWorklet, moduleUrl: string | URL, options?: WorkletOptions): Promise<void> {
+    const absolute = new URL(String(moduleUrl), document.baseURI);
+    if (absolute.origin !== location.origin) return original.call(this, String(moduleUrl), options);
+    const response = await fetch(absolute.href);
+    const code = await response.text();
+    if (!response.ok) throw new DOMException(`Failed to load worklet module ${absolute.pathname}: ${code}`, 'AbortError');
+    const blobUrl = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    try {
+      await original.call(this, blobUrl, options);
+    } finally {
+      URL.revokeObjectURL(blobUrl);
+    }
+  };
 }
 
 /** Bundles a worklet module into one ES module whose `Math.random` is seeded like the patch's. */

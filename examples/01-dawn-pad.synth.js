@@ -75,7 +75,7 @@ export default {
     breath.start(0);
     breath.stop(DURATION);
 
-    const reverb = new ConvolverNode(ctx, { buffer: hallImpulse(ctx, 3.5) });
+    const reverb = new ConvolverNode(ctx, { buffer: hallImpulse(ctx, 2.8) });
     const wet = new GainNode(ctx, { gain: 0.55 });
     const dry = new GainNode(ctx, { gain: 0.7 });
     filter.connect(dry).connect(master);

@@ -1,5 +1,5 @@
-// Pentatonic rain: a generative sixteenth-note melody of plucked notes over a walking bass, about 200 short
-// voices in all, echoed by a filtered ping-pong feedback delay.
+// Pentatonic rain: a generative sixteenth-note melody of plucked notes over a bass line and soft chords,
+// about 160 short voices in all, echoed by a filtered ping-pong feedback delay.
 // Demonstrates many short-lived voices with their own amplitude and filter envelopes (each voice is an
 // OscillatorNode -> BiquadFilterNode -> GainNode that stops itself), a feedback loop through DelayNodes
 // (a cycle is allowed because it contains a delay), ChannelMergerNode for the ping-pong, and seeded
@@ -26,7 +26,8 @@ const PAD_CHORDS = [[57, 60, 64], [57, 60, 65], [55, 60, 64], [55, 59, 62]];
  * One plucked note: a bright attack whose filter closes quickly, then an exponential fade.
  * @param {BaseAudioContext} ctx
  * @param {AudioNode} destination
- * @param {{ midi: number, time: number, velocity: number, decay: number, type: OscillatorType, brightness: number }} note
+ * @param {{ midi: number, time: number, velocity: number, decay: number,
+ *   type: OscillatorType, brightness: number }} note
  */
 function pluck(ctx, destination, note) {
   const { midi, time, velocity, decay, type, brightness } = note;
@@ -79,7 +80,7 @@ export default {
       const time = step * SIXTEENTH;
       const bar = Math.floor(step / 16);
       const beatStep = step % 4;
-      const restChance = beatStep === 0 ? 0.05 : bar < 2 ? 0.7 : 0.35;
+      const restChance = beatStep === 0 ? 0.05 : bar < 2 ? 0.55 : 0.2;
       if (Math.random() >= restChance) {
         degree += Math.round((Math.random() - 0.5) * (Math.random() < 0.15 ? 6 : 3));
         degree = Math.max(0, Math.min(MELODY_SCALE.length - 1, degree));
@@ -104,26 +105,29 @@ export default {
       }
     }
     // A final low C under the last echoes.
-    pluck(ctx, bassBus, { midi: 36, time: (BARS - 1) * 16 * SIXTEENTH, velocity: 0.2, decay: 3.5, type: 'sawtooth', brightness: 3 });
+    const lastBar = (BARS - 1) * 16 * SIXTEENTH;
+    pluck(ctx, bassBus, { midi: 36, time: lastBar, velocity: 0.2, decay: 3.5, type: 'sawtooth', brightness: 3 });
 
-    // The pad swells in with the bass and breathes with each bar.
+    // The pad: three long-lived voices retuned at each bar line, where their envelope dips to silence.
     const padBus = new BiquadFilterNode(ctx, { type: 'lowpass', frequency: 1400, Q: 0.7 });
     padBus.connect(master);
-    for (let bar = 2; bar < BARS; bar++) {
-      const start = bar * 16 * SIXTEENTH;
-      const end = start + 16 * SIXTEENTH;
-      const chord = bar === BARS - 1 ? [55, 60, 64] : PAD_CHORDS[bar % PAD_CHORDS.length];
-      for (const midi of chord) {
-        const voice = new OscillatorNode(ctx, { type: 'triangle', frequency: hz(midi), detune: (Math.random() - 0.5) * 12 });
-        const amp = new GainNode(ctx, { gain: 0 });
+    for (let voiceIndex = 0; voiceIndex < 3; voiceIndex++) {
+      const voice = new OscillatorNode(ctx, { type: 'triangle', detune: (voiceIndex - 1) * 5 });
+      const amp = new GainNode(ctx, { gain: 0 });
+      voice.connect(amp).connect(padBus);
+      for (let bar = 2; bar < BARS; bar++) {
+        const start = bar * 16 * SIXTEENTH;
+        const end = start + 16 * SIXTEENTH;
+        const last = bar === BARS - 1;
+        const chord = last ? [55, 60, 64] : PAD_CHORDS[bar % PAD_CHORDS.length];
+        voice.frequency.setValueAtTime(hz(chord[voiceIndex]), start);
         amp.gain.setValueAtTime(0, start);
         amp.gain.linearRampToValueAtTime(0.045, start + 0.5);
-        amp.gain.linearRampToValueAtTime(0.03, end - 0.2);
-        amp.gain.linearRampToValueAtTime(0, bar === BARS - 1 ? end + 2.5 : end + 0.05);
-        voice.connect(amp).connect(padBus);
-        voice.start(start);
-        voice.stop(bar === BARS - 1 ? end + 2.6 : end + 0.1);
+        amp.gain.linearRampToValueAtTime(0.03, end - 0.15);
+        amp.gain.linearRampToValueAtTime(0, last ? end + 2.5 : end - 0.01);
       }
+      voice.start(2 * 16 * SIXTEENTH);
+      voice.stop(BARS * 16 * SIXTEENTH + 2.6);
     }
   },
 };

@@ -60,21 +60,25 @@ export default {
     const noise = noiseBuffer.getChannelData(0);
     for (let i = 0; i < noise.length; i++) noise[i] = Math.random() * 2 - 1;
 
+    // Snare and hat noise each go through one shared filter and pan position (fewer nodes render faster).
+    const snareBus = new BiquadFilterNode(ctx, { type: 'bandpass', frequency: 1900, Q: 0.8 });
+    snareBus.connect(new StereoPannerNode(ctx, { pan: -0.1 })).connect(crusher);
+    const hatBus = new BiquadFilterNode(ctx, { type: 'highpass', frequency: 7500 });
+    hatBus.connect(new StereoPannerNode(ctx, { pan: 0.35 })).connect(crusher);
+
     /**
-     * A burst of the shared noise, from a random place in the buffer, through a filter.
+     * A burst of the shared noise, from a random place in the buffer, with an exponential fade.
      * @param {number} time
      * @param {number} length
-     * @param {BiquadFilterOptions} filter
+     * @param {AudioNode} bus
      * @param {number} level
-     * @param {number} pan
      */
-    const noiseHit = (time, length, filter, level, pan) => {
+    const noiseHit = (time, length, bus, level) => {
       const source = new AudioBufferSourceNode(ctx, { buffer: noiseBuffer });
-      const shape = new BiquadFilterNode(ctx, filter);
       const amp = new GainNode(ctx, { gain: 0 });
       amp.gain.setValueAtTime(level, time);
       amp.gain.exponentialRampToValueAtTime(level * 0.001, time + length);
-      source.connect(shape).connect(amp).connect(new StereoPannerNode(ctx, { pan })).connect(crusher);
+      source.connect(amp).connect(bus);
       source.start(time, Math.random() * 0.5);
       source.stop(time + length);
     };
@@ -118,7 +122,8 @@ export default {
      */
     const stab = (time, chord, length) => {
       for (const midi of chord) {
-        const osc = new OscillatorNode(ctx, { type: 'square', frequency: hz(midi), detune: (Math.random() - 0.5) * 14 });
+        const detune = (Math.random() - 0.5) * 14;
+        const osc = new OscillatorNode(ctx, { type: 'square', frequency: hz(midi), detune });
         const amp = new GainNode(ctx, { gain: 0 });
         amp.gain.setValueAtTime(0, time);
         amp.gain.linearRampToValueAtTime(0.035, time + 0.004);
@@ -138,13 +143,13 @@ export default {
         const snare = fill && step >= 12 ? (step % 2 === 0 ? 'x' : 'o') : SNARE[step];
         if (snare !== '.') {
           const level = snare === 'x' ? 0.5 : 0.14;
-          noiseHit(time, 0.19, { type: 'bandpass', frequency: 1900, Q: 0.8 }, level, -0.1);
+          noiseHit(time, 0.19, snareBus, level);
           tone(time, 'triangle', 210, 170, 0.12, level * 0.6);
         }
         const hat = HATS[step];
         if (hat !== '.') {
           const open = step === 14 && bar % 2 === 1;
-          noiseHit(time, open ? 0.28 : 0.045, { type: 'highpass', frequency: 7500 }, hat === 'x' ? 0.22 : 0.1, 0.35);
+          noiseHit(time, open ? 0.28 : 0.045, hatBus, hat === 'x' ? 0.22 : 0.1);
         }
         const bass = BASS[step];
         if (bar >= 1 && bass !== null) {

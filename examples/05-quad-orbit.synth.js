@@ -88,7 +88,8 @@ export default {
       const last = index === totalChords - 1;
 
       for (const [voice, midi] of chord.entries()) {
-        const osc = new OscillatorNode(ctx, { type: voice === 0 ? 'triangle' : 'sawtooth', frequency: hz(midi), detune: voice * 3 - 7 });
+        const type = voice === 0 ? 'triangle' : 'sawtooth';
+        const osc = new OscillatorNode(ctx, { type, frequency: hz(midi), detune: voice * 3 - 7 });
         const tone = new BiquadFilterNode(ctx, { type: 'lowpass', frequency: voice === 0 ? 400 : 900, Q: 0.5 });
         const amp = new GainNode(ctx, { gain: 0 });
         const level = voice === 0 ? 0.1 : 0.03;

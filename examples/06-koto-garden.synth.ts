@@ -127,7 +127,8 @@ export default {
       // Between phrases, a glissando across the strings (after the second phrase) or a low root.
       if (phraseIndex === 1) {
         for (let string = 0; string < 10; string++) {
-          pluck({ time: time + string * 0.045, midi: degreeToMidi(ROOT, SCALE, string - 2), velocity: 0.45, ring: 1.6 });
+          const midi = degreeToMidi(ROOT, SCALE, string - 2);
+          pluck({ time: time + string * 0.045, midi, velocity: 0.45, ring: 1.6 });
         }
         time += 1.6;
       } else {

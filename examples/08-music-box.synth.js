@@ -82,7 +82,8 @@ export default {
         strike(time, midi, noteIndex === 0 ? 0.3 : 0.24);
         for (let b = 0; b < beats; b += 1) {
           if (barIndex >= SLOWDOWN_BAR) beat *= 1.045;
-          const click = new AudioBufferSourceNode(ctx, { buffer: clickBuffer, playbackRate: 0.9 + 0.2 * Math.random() });
+          const playbackRate = 0.9 + 0.2 * Math.random();
+          const click = new AudioBufferSourceNode(ctx, { buffer: clickBuffer, playbackRate });
           click.connect(clickTone);
           click.start(time + b * beat);
         }

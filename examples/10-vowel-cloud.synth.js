@@ -48,7 +48,9 @@ export default {
   duration: DURATION,
   seed: 21,
   build(ctx, out) {
-    const leveller = new DynamicsCompressorNode(ctx, { threshold: -18, knee: 12, ratio: 2.5, attack: 0.02, release: 0.3 });
+    const leveller = new DynamicsCompressorNode(ctx, {
+      threshold: -18, knee: 12, ratio: 2.5, attack: 0.02, release: 0.3,
+    });
     const master = new GainNode(ctx, { gain: 1.3 });
     leveller.connect(master).connect(out);
 

@@ -112,7 +112,9 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
     progress.finish();
     const failed = outcomes.filter((o) => !o.ok).length;
     const summary = `${outcomes.length - failed} rendered, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(2)} s`;
-    if (json) process.stdout.write(`${JSON.stringify({ summary, results: outcomes }, (_key, value: unknown) => (value === -Infinity ? null : value), 2)}\n`);
+    // maxRSS covers the worker threads too: they live in this process.
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    if (json) process.stdout.write(`${JSON.stringify({ summary, peakRssMb, results: outcomes }, (_key, value: unknown) => (value === -Infinity ? null : value), 2)}\n`);
     else process.stderr.write(`${summary}\n`);
     if (signal.aborted) return 130;
     return failed > 0 ? 1 : 0;

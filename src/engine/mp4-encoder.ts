@@ -128,6 +128,8 @@ export function ffmpegArguments(options: Mp4EncoderOptions, output: string): str
     '-nostats',
     '-loglevel',
     'error',
+    // Any error ends the encode, so anything on stderr means failure (see the stderr handler).
+    '-xerror',
     '-y',
     // ffmpeg opens its inputs one after the other; probing reads ahead on each, so a probe that waits for
     // seconds of audio while the video pipe is full would never finish. The formats are given: skip it.
@@ -208,6 +210,8 @@ export class Mp4Encoder {
   private finishing = false;
   private aborted = false;
   private audioBacklog = 0;
+  private errorTimer: NodeJS.Timeout | undefined;
+  private pipeTimer: NodeJS.Timeout | undefined;
   private resolveClosed!: () => void;
   private exitStatus: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
@@ -223,6 +227,7 @@ export class Mp4Encoder {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_BYTES);
+      this.onFfmpegError();
     });
     // EPIPE and friends surface through the exit status; an unhandled 'error' would crash the host.
     this.video.on('error', () => undefined);
@@ -285,7 +290,7 @@ export class Mp4Encoder {
       return;
     }
     this.video.write(buffer.subarray(0, this.frameBytes), (error) => {
-      if (error && !this.aborted) this.fail(this.ffmpegFailure(null, null, `writing a video frame failed: ${error.message}`));
+      if (error) this.onPipeError(error);
       this.release(buffer);
     });
   }
@@ -294,7 +299,9 @@ export class Mp4Encoder {
   writeAudio(chunk: AudioChunk): void {
     if (this.failure) return;
     const bytes = interleaveAudio(chunk.channels);
-    this.audio.write(bytes);
+    this.audio.write(bytes, (error) => {
+      if (error) this.onPipeError(error);
+    });
     this.audioBacklog = Math.max(this.audioBacklog, this.audio.writableLength);
   }
 
@@ -339,6 +346,30 @@ export class Mp4Encoder {
 
   private readonly onAbort = (): void => this.abort(this.options.signal?.reason);
 
+  /**
+   * ffmpeg printed an error (it prints nothing else at this log level, and -xerror makes errors fatal).
+   * It cannot exit while an input thread is blocked reading a pipe we keep open waiting for it: close
+   * both pipes if it has not exited shortly, so the exit status and message can be reported.
+   */
+  private onFfmpegError(): void {
+    if (this.errorTimer || this.exited) return;
+    this.errorTimer = setTimeout(() => {
+      if (this.exited) return;
+      this.video.destroy();
+      this.audio.destroy();
+    }, 300);
+    this.errorTimer.unref();
+  }
+
+  /** A pipe broke: ffmpeg is exiting; report its exit status, or the pipe error if it does not exit. */
+  private onPipeError(error: Error): void {
+    if (this.aborted || this.failure || this.pipeTimer) return;
+    this.pipeTimer = setTimeout(() => {
+      if (!this.exited) this.fail(this.ffmpegFailure(null, null, `writing to ffmpeg failed: ${error.message}`));
+    }, 2000);
+    this.pipeTimer.unref();
+  }
+
   private get video(): Writable {
     return this.child.stdin as Writable;
   }
@@ -376,6 +407,8 @@ export class Mp4Encoder {
   }
 
   private done(): void {
+    clearTimeout(this.errorTimer);
+    clearTimeout(this.pipeTimer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.resolveClosed();
   }

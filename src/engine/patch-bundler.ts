@@ -18,12 +18,13 @@ function loaderFor(file: string): esbuild.Loader {
 }
 
 /** Turns esbuild's first error into a PatchError at the user's own line and column. */
-function compileError(err: unknown, fallbackFile: string): PatchError {
+function compileError(err: unknown, fallbackFile: string, workingDir: string): PatchError {
   const failure = err as Partial<esbuild.BuildFailure>;
   const first = failure.errors?.[0];
   if (first) {
     const loc = first.location;
-    const file = loc?.file ? path.resolve(loc.file) : fallbackFile;
+    // esbuild names files relative to its working directory (the patch's folder).
+    const file = loc?.file ? path.resolve(workingDir, loc.file) : fallbackFile;
     return new PatchError('compile', first.text, file, loc?.line, loc ? loc.column + 1 : undefined);
   }
   return new PatchError('compile', err instanceof Error ? err.message : String(err), fallbackFile);
@@ -34,7 +35,7 @@ async function bundle(options: esbuild.BuildOptions, entryFile: string): Promise
   try {
     result = await esbuild.build({ ...options, write: false, logLevel: 'silent' } as esbuild.BuildOptions & { write: false });
   } catch (err) {
-    throw compileError(err, entryFile);
+    throw compileError(err, entryFile, options.absWorkingDir ?? path.dirname(entryFile));
   }
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));

@@ -91,7 +91,7 @@ export function preparePatchContext(ctx: OfflineAudioContext, bus: AudioNode, pa
       const code = prelude + bundle.code;
       // node-web-audio-api imports blob code as this exact data: URL, so stack traces name it.
       const dataUrl = `data:text/javascript;base64,${Buffer.from(code, 'utf8').toString('base64')}`;
-      patch.mappers.push(new BundleSourceMapper(dataUrl, shiftMapLines(bundle.map, 1)));
+      patch.mappers.push(new BundleSourceMapper(dataUrl, shiftMapLines(bundle.map, prelude.split('\n').length - 1)));
       const blobUrl = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
       try {
         await addModule(blobUrl, options);

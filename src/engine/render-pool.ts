@@ -242,6 +242,7 @@ export class RenderPool {
       case 'chunk': {
         job.lastProgressAt = now;
         job.firstChunkMs ??= message.atMs;
+        const bytes = message.channels.reduce((sum, c) => sum + c.byteLength, 0);
         let taken: void | Promise<void>;
         try {
           taken = job.options.onChunk?.({ startFrame: message.startFrame, channels: message.channels });
@@ -250,7 +251,7 @@ export class RenderPool {
         }
         Promise.resolve(taken).then(
           () => {
-            if (slot.job === job) slot.worker.postMessage({ type: 'ack', id: job.request.id });
+            if (slot.job === job) slot.worker.postMessage({ type: 'ack', id: job.request.id, bytes });
           },
           (err: unknown) => {
             if (slot.job !== job) return;

@@ -1,4 +1,5 @@
 // Entry of a render worker thread: loads node-web-audio-api once, then renders patches on request.
+import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { format } from 'node:util';
 import { bundlePatch } from './patch-bundler';
@@ -6,7 +7,7 @@ import { PatchError } from './patch-error';
 import { evaluatePatch, loadWebAudio, toPatchError, type LoadedPatch } from './patch-loader';
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
-import { MAX_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest } from './worker-protocol';
+import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('render-worker must run in a worker thread');
@@ -15,22 +16,29 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
-/** Chunks sent and not yet acknowledged by the consumer, with whoever waits for room. */
+/** Audio sent and not yet acknowledged by the consumer, with whoever waits for room. */
 class ChunkCredits {
-  private inFlight = 0;
+  private chunks = 0;
+  private bytes = 0;
   private waiters: (() => void)[] = [];
 
-  sent(): void {
-    this.inFlight++;
+  sent(bytes: number): void {
+    this.chunks++;
+    this.bytes += bytes;
   }
 
-  acknowledged(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    if (this.inFlight < MAX_CHUNKS_IN_FLIGHT) for (const wake of this.waiters.splice(0)) wake();
+  acknowledged(bytes: number): void {
+    this.chunks = Math.max(0, this.chunks - 1);
+    this.bytes = Math.max(0, this.bytes - bytes);
+    if (this.hasRoom()) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private hasRoom(): boolean {
+    return this.chunks < MIN_CHUNKS_IN_FLIGHT || this.bytes < MAX_BYTES_IN_FLIGHT;
   }
 
   ready(): Promise<void> {
-    return this.inFlight < MAX_CHUNKS_IN_FLIGHT ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+    return this.hasRoom() ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }
 
   release(): void {
@@ -94,8 +102,9 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
   try {
     const web = await loadWebAudio();
     post({ type: 'phase', id: request.id, phase: 'building' });
-    const text = request.source.text;
     const bundle = await bundlePatch(request.source);
+    // The text points validation errors at the offending field; read from disk when the caller had none.
+    const text = request.source.text ?? (await readFile(request.source.path, 'utf8').catch(() => undefined));
     const patch = evaluatePatch(bundle, text, request.maxDuration);
     render.patch = patch;
     post({ type: 'info', id: request.id, info: patch.info, loadMs: performance.now() - received });
@@ -111,7 +120,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
       {
         chunk: (chunk) => {
           if (control.cancelled) return;
-          credits.sent();
+          credits.sent(chunk.channels.reduce((sum, c) => sum + c.byteLength, 0));
           post({ type: 'chunk', id: request.id, startFrame: chunk.startFrame, channels: chunk.channels, atMs: performance.now() - received }, chunk.channels.map((c) => c.buffer as ArrayBuffer));
         },
         progress: (progress) => {
@@ -139,7 +148,7 @@ port.on('message', (message: ToWorker) => {
   else if (message.type === 'cancel' && current?.id === message.id) {
     current.control.cancel();
     current.credits.release();
-  } else if (message.type === 'ack' && current?.id === message.id) current.credits.acknowledged();
+  } else if (message.type === 'ack' && current?.id === message.id) current.credits.acknowledged(message.bytes);
 });
 
 void loadWebAudio().then(() => post({ type: 'ready' }));

@@ -223,7 +223,8 @@ export async function renderVideo(produce: ChunkProducer, options: RenderVideoOp
   const picture = resolvePictureOptions(options);
   const internal = new AbortController();
   const onAbort = (): void => internal.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
   let info: PatchInfo | undefined;
   let frames: SpectrogramFrames | undefined;
   let encoder: Mp4Encoder | undefined;

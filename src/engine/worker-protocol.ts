@@ -23,10 +23,17 @@ export interface WorkerCancelRequest {
 export interface WorkerChunkAck {
   type: 'ack';
   id: number;
+  /** Bytes of the acknowledged chunk. */
+  bytes: number;
 }
 
-/** Chunks a worker sends before it waits for the consumer. */
-export const MAX_CHUNKS_IN_FLIGHT = 3;
+/**
+ * Audio a worker sends ahead of the consumer before it waits: counted in bytes, so that many tiny chunks do
+ * not each wait for a round trip, and at least two chunks so that large ones still overlap with consuming.
+ */
+export const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+/** See MAX_BYTES_IN_FLIGHT. */
+export const MIN_CHUNKS_IN_FLIGHT = 2;
 
 /** Messages from the pool to a worker. */
 export type ToWorker = WorkerRenderRequest | WorkerCancelRequest | WorkerChunkAck;

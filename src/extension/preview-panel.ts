@@ -165,8 +165,15 @@ export class PreviewPanel extends Disposable {
     this.closeEmitter.fire();
   }
 
+  /**
+   * Lets go of the panel without closing it: on a window reload the panel must stay open for the serializer to
+   * revive it; VS Code disposes the webviews of a stopped extension host itself.
+   */
   override dispose(): void {
-    this.panel?.dispose();
+    this.handler?.dispose();
+    for (const disposable of this.panelDisposables.splice(0)) disposable.dispose();
+    this.panel = undefined;
+    this.ready = false;
     super.dispose();
   }
 }

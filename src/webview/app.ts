@@ -264,6 +264,8 @@ export class PreviewApp {
   }
 
   private setPatch(patch: PatchDescriptor | undefined): void {
+    // Another patch's error says nothing about this one.
+    if (patch?.path !== this.patch?.path) this.showError(undefined);
     this.patch = patch;
     this.setText(this.ui.patchName, patch?.name ?? 'No patch');
     this.ui.patchName.title = patch?.path ?? '';
@@ -509,6 +511,10 @@ export class PreviewApp {
     ui.renderBadge.hidden = badge === '';
     ui.renderBadge.classList.toggle('error', this.error !== undefined);
     ui.root.dataset.state = state;
+    // Nothing to act on without a patch, in Restricted Mode, or before the first render.
+    const runnable = this.patch !== undefined && this.trusted;
+    for (const button of [ui.wav, ui.mp4, ui.parity, ui.renderNow]) setEnabled(button, runnable);
+    for (const button of [ui.play, ui.stop, ui.loop]) setEnabled(button, runnable && (player?.render !== undefined || this.rendering));
   }
 
   private tick(): void {
@@ -519,7 +525,7 @@ export class PreviewApp {
   private currentWindow(): ReturnType<typeof visibleWindow> {
     const player = this.player;
     const duration = player?.durationSeconds ?? 0;
-    return visibleWindow(duration, player?.positionSeconds ?? 0, this.spectrogram.plotBox.width);
+    return this.spectrogram.snapWindow(visibleWindow(duration, player?.positionSeconds ?? 0, this.spectrogram.plotBox.width));
   }
 
   /** Asks for a redraw on the next frame. */
@@ -609,4 +615,11 @@ export class PreviewApp {
     this.shownTexts.set(element, text);
     element.textContent = text;
   }
+}
+
+/** Greys out a toolbar button and keeps it out of the tab order while it can do nothing. */
+function setEnabled(element: HTMLElement, enabled: boolean): void {
+  element.classList.toggle('disabled', !enabled);
+  element.setAttribute('aria-disabled', String(!enabled));
+  element.tabIndex = enabled ? 0 : -1;
 }

@@ -32,7 +32,7 @@ function toolbarButton(iconName: string, label: string, text = '', toggleable = 
   button.setAttribute('label', label);
   button.setAttribute('title', label);
   if (toggleable) button.setAttribute('toggleable', '');
-  if (text) button.append(text);
+  if (text) button.append(h('span', { class: 'button-text' }, text));
   return button;
 }
 

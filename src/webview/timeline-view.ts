@@ -28,24 +28,29 @@ export class TimelineView {
     context.clearRect(0, 0, width, height);
     context.fillStyle = theme.background;
     context.fillRect(0, 0, width, height);
+    context.fillStyle = theme.border;
+    context.fillRect(0, height - 1, left, 1);
 
-    // Rendered so far: a bar along the bottom edge.
-    const renderedX = timeToX(Math.min(state.rendered, state.duration), state.window, left, plotWidth);
-    const endX = timeToX(state.duration, state.window, left, plotWidth);
-    context.fillStyle = theme.grid;
-    context.fillRect(left, height - 3, Math.max(0, endX - left), 3);
-    context.fillStyle = theme.loopEdge;
-    context.fillRect(left, height - 3, Math.max(0, renderedX - left), 3);
+    // While rendering: how much is rendered, as a bar along the bottom edge.
+    if (state.rendered < state.duration) {
+      const renderedX = timeToX(state.rendered, state.window, left, plotWidth);
+      const endX = timeToX(state.duration, state.window, left, plotWidth);
+      context.fillStyle = theme.grid;
+      context.fillRect(left, height - 2, Math.max(0, endX - left), 2);
+      context.fillStyle = theme.loopEdge;
+      context.fillRect(left, height - 2, Math.max(0, renderedX - left), 2);
+    }
 
     if (state.region) {
       const x0 = timeToX(state.region.start, state.window, left, plotWidth);
       const x1 = timeToX(state.region.end, state.window, left, plotWidth);
       context.globalAlpha = state.regionActive ? 0.5 : 0.3;
       context.fillStyle = theme.loopFill;
-      context.fillRect(x0, 0, x1 - x0, height - 3);
+      context.fillRect(x0, 0, x1 - x0, height - 2);
       context.globalAlpha = 1;
     }
 
+    if (!(state.duration > 0)) return;
     context.font = `${Math.max(9, theme.fontSize - 2)}px ${theme.fontFamily}`;
     context.textBaseline = 'top';
     context.textAlign = 'left';
@@ -67,7 +72,5 @@ export class TimelineView {
     context.closePath();
     context.fill();
     context.fillRect(Math.round(x) - 0.75, 0, 1.5, height);
-    context.fillStyle = theme.border;
-    context.fillRect(0, height - 1, left, 1);
   }
 }

@@ -4,6 +4,7 @@
 //   npm run test:e2e                      build, then every scenario (node:test report on stdout)
 //   node test/e2e/run.mjs --bench         open the preview and measure keystroke-to-chunk / -to-sound
 //   options: --edits N (bench edits, default 8)  --keep (keep the temp folders)  --grep TEXT (scenarios to run)
+//            --suite workbench,preview,commands (groups to run; all by default)
 //   env: PATCHSCOPE_E2E_HEADED=1 shows the browser; PATCHSCOPE_CHROMIUM overrides /usr/bin/chromium.
 //
 // Screenshots of failed scenarios, and the logs of code-server and the extension host, go to test-results/.
@@ -18,6 +19,7 @@ import { benchMarkdown, measureKeystrokes } from './scenarios/bench.mjs';
 import { followPatch, previewScenarios, SINE } from './scenarios/preview.mjs';
 import { workbenchScenarios } from './scenarios/workbench.mjs';
 import { commandTitle, extensionProvides, log, Session } from './lib/session.mjs';
+import { progress } from './lib/workbench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -29,6 +31,7 @@ const { values: options } = parseArgs({
     edits: { type: 'string', default: '8' },
     keep: { type: 'boolean', default: false },
     grep: { type: 'string' },
+    suite: { type: 'string', default: 'workbench,preview,commands' },
   },
 });
 
@@ -37,12 +40,22 @@ mkdirSync(resultsDir, { recursive: true });
 
 const session = new Session({ repoRoot, resultsDir, fixturesDir: join(here, 'fixtures'), keep: options.keep });
 
+/** Rejects after `ms` naming what the scenario was waiting for (so a slow step still gets its screenshot). */
+function deadline(ms) {
+  let timer;
+  const promise = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`scenario timed out after ${ms / 1000} s while waiting for ${progress.waitingFor || 'a step'}`)), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
 /** A scenario: a node:test test that saves a screenshot and the logs when it fails. */
-function scenario(name, body, { timeoutMs = 180_000 } = {}) {
+function scenario(name, body, { timeoutMs = 240_000 } = {}) {
   const skip = options.grep !== undefined && !name.toLowerCase().includes(options.grep.toLowerCase());
-  it(name, { timeout: timeoutMs, skip }, async () => {
+  it(name, { timeout: timeoutMs + 60_000, skip }, async () => {
+    const timer = deadline(timeoutMs);
     try {
-      await body();
+      await Promise.race([body(), timer.promise]);
     } catch (error) {
       session.failed = true;
       const shot = await session.workbench?.screenshot(`FAILED ${name}`).catch(() => undefined);
@@ -50,6 +63,8 @@ function scenario(name, body, { timeoutMs = 180_000 } = {}) {
       const consoleErrors = session.workbench?.consoleErrors.filter((e) => !/open-vsx|github|ERR_NAME_NOT_RESOLVED/.test(e)) ?? [];
       if (consoleErrors.length) log(`browser console errors:\n  ${consoleErrors.slice(-10).join('\n  ')}`);
       throw error;
+    } finally {
+      timer.cancel();
     }
   });
 }
@@ -89,7 +104,8 @@ if (options.bench) {
   });
 } else {
   const shared = {};
-  describe('VS Code workbench (harness)', () => workbenchScenarios(session, scenario));
-  describe('Patchscope preview', { skip: missing }, () => previewScenarios(session, scenario, shared));
-  describe('Patchscope commands', { skip: missing }, () => commandScenarios(session, scenario));
+  const suites = new Set(options.suite.split(','));
+  if (suites.has('workbench')) describe('VS Code workbench (harness)', () => workbenchScenarios(session, scenario));
+  if (suites.has('preview')) describe('Patchscope preview', { skip: missing }, () => previewScenarios(session, scenario, shared));
+  if (suites.has('commands')) describe('Patchscope commands', { skip: missing }, () => commandScenarios(session, scenario));
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { COMMAND_CATEGORY, COMMANDS } from '../../src/extension/command-ids';
 import { batchSummary, forEachLimited } from '../../src/extension/commands/batch';
 import { parityLines, parityVerdict } from '../../src/extension/commands/parity-report';
+import { wavFormatOf } from '../../src/extension/commands/wav-format';
 import { decideOnEdit } from '../../src/extension/edit-debouncer';
 import { DEFAULT_SETTINGS, parseSettings, previewSettings, SETTINGS_SECTION } from '../../src/extension/settings-model';
 import { formatMs, formatRtf, statusText } from '../../src/extension/status-text';
@@ -166,6 +167,14 @@ describe('batch render helpers', () => {
   it('summarises a batch', () => {
     const text = batchSummary([{ patch: 'a', output: 'a.wav', seconds: 3 }, { patch: 'b', error: 'boom' }], 2, 1.25, false);
     assert.equal(text, 'Rendered 1 of 2 patches to WAV (3.0 s of audio in 1.3 s); 1 failed (see Problems).');
+  });
+});
+
+describe('WAV bit depth', () => {
+  it('maps the setting to the writer’s sample formats', () => {
+    assert.equal(wavFormatOf(16), 'pcm16');
+    assert.equal(wavFormatOf(24), 'pcm24');
+    assert.equal(wavFormatOf(32), 'float32');
   });
 });
 

@@ -53,6 +53,17 @@ const settings: PreviewSettings = {
   autoRender: 'onType',
 };
 
+// Desktop VS Code starts a webview's AudioContext suspended until a click in it; headless Chromium does not.
+if (params.get('suspended') === '1') {
+  const Original = window.AudioContext;
+  window.AudioContext = class extends Original {
+    constructor(options?: AudioContextOptions) {
+      super(options);
+      void this.suspend();
+    }
+  };
+}
+
 let persisted: unknown;
 let renderCounter = 0;
 const fromWebview: FromWebview[] = [];

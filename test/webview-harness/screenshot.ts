@@ -15,7 +15,7 @@ const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networ
 interface Shot {
   name: string;
   query: string;
-  autoplay: boolean;
+  width?: number;
   /** Runs after the page is ready, before the screenshot. */
   act?: (page: Page) => Promise<void>;
 }
@@ -26,12 +26,12 @@ async function waitForRender(page: Page): Promise<void> {
 }
 
 const shots: Shot[] = [
-  { name: 'dark-playing', query: 'theme=dark', autoplay: true, act: (page) => page.waitForTimeout(1400) },
-  { name: 'light-playing', query: 'theme=light', autoplay: true, act: (page) => page.waitForTimeout(1400) },
+  { name: 'dark-playing', query: 'theme=dark', act: (page) => page.waitForTimeout(1400) },
+  { name: 'light-playing', query: 'theme=light', act: (page) => page.waitForTimeout(1400) },
+  { name: 'dark-narrow', query: 'theme=dark', width: 500, act: (page) => page.waitForTimeout(1400) },
   {
     name: 'dark-error',
     query: 'theme=dark',
-    autoplay: true,
     act: async (page) => {
       await page.waitForTimeout(600);
       await page.evaluate(() =>
@@ -45,7 +45,6 @@ const shots: Shot[] = [
   {
     name: 'light-loop-region',
     query: 'theme=light&scale=mel&colormap=viridis',
-    autoplay: true,
     act: async (page) => {
       const box = await page.locator('canvas.spectrogram').boundingBox();
       if (!box) throw new Error('no spectrogram');
@@ -56,9 +55,9 @@ const shots: Shot[] = [
       await page.waitForTimeout(700);
     },
   },
-  { name: 'dark-click-to-enable', query: 'theme=dark', autoplay: false, act: (page) => page.waitForTimeout(300) },
-  { name: 'dark-restricted', query: 'theme=dark&trusted=0', autoplay: true, act: (page) => page.waitForTimeout(300) },
-  { name: 'light-no-patch', query: 'theme=light&nopatch=1', autoplay: true, act: (page) => page.waitForTimeout(300) },
+  { name: 'dark-click-to-enable', query: 'theme=dark&suspended=1', act: (page) => page.waitForTimeout(300) },
+  { name: 'dark-restricted', query: 'theme=dark&trusted=0', act: (page) => page.waitForTimeout(300) },
+  { name: 'light-no-patch', query: 'theme=light&nopatch=1', act: (page) => page.waitForTimeout(300) },
 ];
 
 function gapReport(state: PlayerStateSnapshot): string {
@@ -80,11 +79,10 @@ async function main(): Promise<void> {
   const browsers: Browser[] = [];
   try {
     const withAutoplay = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--autoplay-policy=no-user-gesture-required'] });
-    const withoutAutoplay = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--autoplay-policy=user-gesture-required'] });
-    browsers.push(withAutoplay, withoutAutoplay);
+    browsers.push(withAutoplay);
     for (const shot of shots) {
-      const browser = shot.autoplay ? withAutoplay : withoutAutoplay;
-      const page = await browser.newPage({ viewport: { width: 920, height: 560 }, deviceScaleFactor: 1 });
+      const browser = withAutoplay;
+      const page = await browser.newPage({ viewport: { width: shot.width ?? 920, height: 560 }, deviceScaleFactor: 1 });
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       page.on('console', (message) => {

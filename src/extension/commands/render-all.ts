@@ -6,7 +6,8 @@ import { PATCH_EXCLUDE_GLOB, PATCH_GLOB, defaultOutputPath } from '../../engine/
 import { readSettings } from '../settings';
 import { abortOnCancel, isCancellation, patchSource, requirePatchTrust, type CommandContext } from './command-context';
 import { batchSummary, forEachLimited, type BatchItem } from './batch';
-import { renderPatchToWav, wavFormatOf } from './wav-export';
+import { renderToWav } from '../../engine/file-render';
+import { wavFormatOf } from './wav-format';
 
 /** `Patchscope: Render All Patches in Workspace`: every patch to a WAV beside it, on the engine's worker pool. */
 export async function renderAllCommand(context: CommandContext): Promise<BatchItem[] | undefined> {
@@ -30,7 +31,7 @@ export async function renderAllCommand(context: CommandContext): Promise<BatchIt
         const settings = readSettings(vscode.Uri.file(patchPath));
         const item: BatchItem = { patch: patchPath };
         try {
-          const { info, summary } = await renderPatchToWav(pool, patchSource(patchPath), defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
+          const { info, wav: summary } = await renderToWav(pool, patchSource(patchPath), defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
             signal: abort.signal,
             timeout: settings.renderTimeout,
           });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { renderVideo } from '../../engine/video-render';
+import { renderToMp4 } from '../../engine/file-render';
 import { defaultOutputPath, patchBaseName } from '../../engine/patch-files';
 import { readSettings } from '../settings';
 import { abortOnCancel, formatDuration, isCancellation, offerReveal, patchSource, reportFailure, requirePatch, type CommandContext } from './command-context';
@@ -26,15 +26,9 @@ export async function renderMp4Command(context: CommandContext, argument?: unkno
       const abort = abortOnCancel(token);
       let reported = 0;
       try {
-        const result = await renderVideo(
-          (sink, signal) =>
-            pool.stream(source, {
-              chunk: 1,
-              signal,
-              timeout: settings.renderTimeout,
-              onInfo: sink.onInfo,
-              onChunk: (chunk) => void sink.onChunk(chunk),
-            }),
+        const result = await renderToMp4(
+          pool,
+          source,
           {
             destination: target.fsPath,
             width: settings.video.width,
@@ -44,13 +38,13 @@ export async function renderMp4Command(context: CommandContext, argument?: unkno
             scale: settings.spectrogram.scale,
             title: patchBaseName(patchPath),
             ffmpegPath: settings.ffmpegPath || undefined,
-            signal: abort.signal,
             onProgress: (video) => {
               const percent = video.framesTotal > 0 ? (100 * video.framesDone) / video.framesTotal : 0;
               progress.report({ increment: percent - reported, message: `frame ${video.framesDone} of ${video.framesTotal}` });
               reported = percent;
             },
           },
+          { signal: abort.signal, timeout: settings.renderTimeout },
         );
         context.diagnostics.clear(patchPath);
         const size = `${settings.video.width}x${settings.video.height} at ${settings.video.fps} fps`;

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { defaultOutputPath } from '../../engine/patch-files';
 import { readSettings } from '../settings';
 import { abortOnCancel, formatDuration, isCancellation, offerReveal, patchSource, reportFailure, requirePatch, type CommandContext } from './command-context';
-import { renderPatchToWav, wavFormatOf } from './wav-export';
+import { renderToWav } from '../../engine/file-render';
+import { wavFormatOf } from './wav-format';
 
 /** `Patchscope: Render to WAV`: save dialog, progress with Cancel, then Reveal / Open. */
 export async function renderWavCommand(context: CommandContext, argument?: unknown): Promise<string | undefined> {
@@ -24,11 +25,11 @@ export async function renderWavCommand(context: CommandContext, argument?: unkno
       const abort = abortOnCancel(token);
       let reported = 0;
       try {
-        const { info, summary } = await renderPatchToWav(context.engine.renderPool, patchSource(patchPath), target.fsPath, wavFormatOf(settings.wav.bitDepth), {
+        const { info, wav: summary } = await renderToWav(context.engine.renderPool, patchSource(patchPath), target.fsPath, wavFormatOf(settings.wav.bitDepth), {
           signal: abort.signal,
           timeout: settings.renderTimeout,
-          onProgress: (done, total) => {
-            const percent = total > 0 ? (100 * done) / total : 0;
+          onProgress: ({ framesDone, framesTotal }) => {
+            const percent = framesTotal > 0 ? (100 * framesDone) / framesTotal : 0;
             progress.report({ increment: percent - reported, message: `${Math.round(percent)}%` });
             reported = percent;
           },

@@ -82,6 +82,8 @@ export class Session {
       initScript: installWebviewProbe,
     });
     log(`workbench open (${since(started)})`);
+    await this.workbench.waitForExtensionHost('fixtures/notes.txt');
+    log(`extension host up (${since(started)})`);
   }
 
   /** Absolute path of a workspace file. */

@@ -129,10 +129,10 @@ export function stageExtension(repoRoot, runRoot) {
 export function makeWorkspace(repoRoot, runRoot, fixturesDir) {
   const workspaceDir = join(runRoot, 'workspace');
   mkdirSync(workspaceDir, { recursive: true });
-  const examples = join(repoRoot, 'examples');
-  if (existsSync(examples)) {
-    // The examples import helpers and worklets beside them, so the whole folder comes along.
-    cpSync(examples, join(workspaceDir, 'examples'), { recursive: true });
+  // The examples import helpers and worklets beside them, and their tsconfig includes ../types: both come along.
+  for (const folder of ['examples', 'types']) {
+    const source = join(repoRoot, folder);
+    if (existsSync(source)) cpSync(source, join(workspaceDir, folder), { recursive: true });
   }
   cpSync(fixturesDir, join(workspaceDir, 'fixtures'), { recursive: true });
   mkdirSync(join(workspaceDir, 'out'), { recursive: true });

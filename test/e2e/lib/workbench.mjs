@@ -32,8 +32,12 @@ export async function launchChromium() {
   });
 }
 
+/** What the suite is waiting for right now (named in the error when a scenario runs out of time). */
+export const progress = { waitingFor: '' };
+
 /** Polls `probe` until it returns a truthy value; fails with `what` and the last value seen. */
 export async function waitFor(what, probe, { timeoutMs = 30_000, intervalMs = 100 } = {}) {
+  progress.waitingFor = what;
   const deadline = Date.now() + timeoutMs;
   let last;
   let lastError;
@@ -63,8 +67,13 @@ export class Workbench {
     this.resultsDir = resultsDir;
     /** Console errors of the page and its frames, for failure reports. */
     this.consoleErrors = [];
+    /** Set when the workbench reports that the extension host failed to start (seen on an overloaded machine). */
+    this.extensionHostFailed = false;
     page.on('console', (message) => {
-      if (message.type() === 'error') this.consoleErrors.push(message.text().slice(0, 500));
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      this.consoleErrors.push(text.slice(0, 500));
+      if (/Error received from starting extension host|extension host took longer than \d+s/i.test(text)) this.extensionHostFailed = true;
     });
     page.on('pageerror', (error) => this.consoleErrors.push(`pageerror: ${error.message}`));
   }
@@ -79,10 +88,50 @@ export class Workbench {
     const page = await context.newPage();
     const workbench = new Workbench(page, resultsDir);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    // The explorer lists the folder once the remote file system and the extension host answer.
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 120_000 });
+    await workbench.waitForWorkbench();
     return workbench;
+  }
+
+  /** Waits for the workbench to draw the folder (the remote file system answers). */
+  async waitForWorkbench() {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 120_000 });
+  }
+
+  /**
+   * Waits until the remote extension host answers: Quick Open's file search runs in it, so a file found by
+   * Quick Open proves it up. When the workbench reports that the extension host failed to start (a slow
+   * machine can miss its 60 s handshake), reloads the window, as a user would, up to `reloads` times.
+   */
+  async waitForExtensionHost(knownFile, { timeoutMs = 240_000, reloads = 2 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let reloadsLeft = reloads;
+    while (Date.now() < deadline) {
+      if (this.extensionHostFailed && reloadsLeft > 0) {
+        reloadsLeft--;
+        this.extensionHostFailed = false;
+        process.stderr.write('[e2e] the extension host failed to start: reloading the window\n');
+        await this.page.reload({ waitUntil: 'domcontentloaded', timeout: 120_000 });
+        await this.waitForWorkbench();
+      }
+      const found = await this.quickOpenLists(knownFile, 15_000).catch(() => false);
+      await this.dismissQuickInput();
+      if (found) return;
+    }
+    throw new Error(`the extension host did not answer within ${timeoutMs} ms (Quick Open never listed ${knownFile})`);
+  }
+
+  /** Opens Quick Open on `text` and reports whether a row names the file within `timeoutMs`. */
+  async quickOpenLists(relativePath, timeoutMs) {
+    const name = relativePath.split('/').pop();
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('Control+P');
+    const box = await this.quickInputBox();
+    await box.fill(relativePath);
+    return waitFor('a result row', async () => (await this.quickInputRows()).some((label) => label.includes(name)), {
+      timeoutMs,
+      intervalMs: 250,
+    });
   }
 
   /** Closes the page's browser context. */
@@ -147,7 +196,12 @@ export class Workbench {
       { timeoutMs, intervalMs: 500 },
     );
     await this.page.keyboard.press('Enter');
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    // The palette closes, or the command reuses it for a prompt of its own (a save dialog).
+    await waitFor(`the palette to run "${title}"`, async () => {
+      if (!(await this.quickInput().isVisible())) return true;
+      const value = await this.quickInput().locator('.quick-input-box input').inputValue().catch(() => '');
+      return value !== `>${title}`;
+    });
   }
 
   /** Opens a workspace file by Quick Open (Ctrl+P, its path, Enter) and waits for its editor. */
@@ -180,13 +234,14 @@ export class Workbench {
     await this.page
       .locator(`.tabs-container .tab.active[aria-label*="${name}"], .title .label-name:text-is("${name}")`)
       .first()
-      .waitFor({ timeout: 30_000 });
-    await this.activeEditor().locator('.view-lines').waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 90_000 });
+    await this.activeEditor().locator('.view-lines').waitFor({ timeout: 90_000 });
   }
 
   /** The active text editor's Monaco element. */
   activeEditor() {
-    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+    // A group keeps the editors of other tabs in the DOM, hidden: the visible one is the active tab's.
+    return this.page.locator('.editor-group-container.active .monaco-editor').filter({ visible: true }).first();
   }
 
   /** Gives the active editor keyboard focus (click into its text). */
@@ -207,14 +262,22 @@ export class Workbench {
     return plainText(lines.join('\n'));
   }
 
-  /** Moves the cursor with Go to Line (Ctrl+G `line:column`), 1-based. */
+  /** Moves the cursor with Go to Line (Ctrl+G `line:column`), 1-based, and waits until the status bar shows it. */
   async goTo(line, column = 1) {
     await this.dismissQuickInput();
     await this.page.keyboard.press('Control+G');
     const box = await this.quickInputBox();
-    await box.fill(`${line}:${column}`);
+    // The prompt opens with its ":" prefix; filling replaces it, so it goes back in.
+    await box.fill(`:${line}:${column}`);
+    // Enter before the prompt has read the text would go nowhere: wait for it to name the line.
+    await waitFor(`Go to Line to offer line ${line}`, async () =>
+      new RegExp(`line ${line}\\b`, 'i').test((await this.quickInput().textContent()) ?? ''),
+    );
     await this.page.keyboard.press('Enter');
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    await this.quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitFor(`the cursor at Ln ${line}, Col ${column}`, async () =>
+      (await this.statusBarTexts()).some((text) => text.startsWith(`Ln ${line}, Col ${column}`)),
+    );
   }
 
   /** Selects the word at the cursor (Ctrl+D, the first press selects the word). */
@@ -222,13 +285,15 @@ export class Workbench {
     await this.page.keyboard.press('Control+D');
   }
 
-  /** Types text at the cursor, key by key. */
+  /** Types text at the cursor, key by key (never into a prompt left open). */
   async type(text, { delayMs = 0 } = {}) {
+    if (await this.quickInput().isVisible()) throw new Error(`a prompt is open: not typing ${JSON.stringify(text)} into it`);
     await this.page.keyboard.type(text, { delay: delayMs });
   }
 
-  /** Presses one key or chord. */
+  /** Presses one key or chord in the editor (never into a prompt left open). */
   async press(key, { times = 1 } = {}) {
+    if (await this.quickInput().isVisible()) throw new Error(`a prompt is open: not pressing ${key} into it`);
     for (let i = 0; i < times; i++) await this.page.keyboard.press(key);
   }
 
@@ -238,8 +303,9 @@ export class Workbench {
   }
 
   /**
-   * The Problems panel's entries: message, line and column as the panel shows them. Opens the panel.
-   * @returns {Promise<Array<{ text: string, line: number | undefined, column: number | undefined, file: string | undefined }>>}
+   * The Problems panel's markers, each with the file it belongs to (the panel groups them under file rows),
+   * its line and column as the panel shows them, and its source. Opens the panel.
+   * @returns {Promise<Array<{ file: string | undefined, line: number, column: number, source: string | undefined, text: string }>>}
    */
   async problems() {
     const panel = this.page.locator('.markers-panel');
@@ -247,24 +313,29 @@ export class Workbench {
       await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
       await panel.waitFor({ timeout: 10_000 });
     }
-    // Expand every file node so the markers themselves are rendered.
-    return panel.locator('.monaco-list-row').evaluateAll((rows) =>
-      rows
-        .map((row) => {
-          const marker = row.querySelector('.marker-message-details, .marker-line-and-column, .marker-line');
-          const label = row.getAttribute('aria-label') ?? '';
-          const text = (row.textContent ?? '').replace(/\u00a0/g, ' ');
-          const position = /\[Ln (\d+), Col (\d+)\]/.exec(text) ?? /line (\d+) column (\d+)/i.exec(label);
-          return {
-            text,
-            label,
-            line: position ? Number(position[1]) : undefined,
-            column: position ? Number(position[2]) : undefined,
-            isMarker: marker !== null || position !== null,
-          };
-        })
-        .filter((row) => row.isMarker),
-    );
+    return panel.locator('.monaco-list-row').evaluateAll((rows) => {
+      const markers = [];
+      let file;
+      const ordered = [...rows].sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')));
+      for (const row of ordered) {
+        const text = (row.textContent ?? '').replace(/\u00a0/g, ' ');
+        const label = row.getAttribute('aria-label') ?? '';
+        const position = /\[Ln (\d+), Col (\d+)\]/.exec(text);
+        if (!position) {
+          // A file row: its name is the resource label.
+          file = row.querySelector('.label-name')?.textContent?.trim() ?? file;
+          continue;
+        }
+        markers.push({
+          file,
+          line: Number(position[1]),
+          column: Number(position[2]),
+          source: /generated by (\S+?)\.?$/.exec(label)?.[1],
+          text,
+        });
+      }
+      return markers;
+    });
   }
 
   /** Texts of the notification toasts on screen. */

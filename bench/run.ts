@@ -1,0 +1,138 @@
+// `npm run bench`: Patchscope's speed and memory figures, each beside a peer measured in the same run.
+// Flags: --quick (fewer runs, no 20-minute MP4), --write (update bench/RESULTS.md), --skip-mp4, --skip-chromium.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { benchPatch, type PatchBenchFigures } from '../src/cli/bench-command';
+import { RenderPool } from '../src/engine/render-pool';
+import { measureChromium, type ChromiumPeerResult } from './chromium-peer';
+import { benchMp4, type Mp4BenchResult } from './mp4-bench';
+
+const root = path.resolve(__dirname, '..');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const runs = quick ? 1 : 3;
+
+function examples(): string[] {
+  const dir = path.join(root, 'examples');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.synth\.(js|mjs|ts)$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+function fixed(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+interface ExampleRow {
+  ours: PatchBenchFigures;
+  worklet: PatchBenchFigures;
+  chromium?: ChromiumPeerResult;
+}
+
+async function benchExamples(): Promise<ExampleRow[]> {
+  const pool = new RenderPool({ size: 1 });
+  const rows: ExampleRow[] = [];
+  try {
+    for (const patch of examples()) {
+      process.stderr.write(`bench: ${path.basename(patch)}\n`);
+      const ours = await benchPatch(pool, patch, 'auto', runs);
+      const worklet = await benchPatch(pool, patch, 'worklet', 1);
+      rows.push({ ours, worklet });
+    }
+  } finally {
+    await pool.dispose();
+  }
+  if (!args.has('--skip-chromium')) {
+    process.stderr.write('bench: the same examples in headless Chromium\n');
+    const peer = await measureChromium(rows.map((r) => r.ours.patch), { runs });
+    rows.forEach((row, i) => (row.chromium = peer[i]));
+  }
+  return rows;
+}
+
+function hourLongWav(): { seconds: number; wallMs: number; peakRssMb: number } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-bench-'));
+  try {
+    const patch = path.join(root, 'bench', 'patches', 'hour-long.synth.js');
+    process.stderr.write('bench: 60-minute patch to WAV\n');
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`hour-long render failed: ${result.stderr}`);
+    const summary = JSON.parse(result.stdout) as { peakRssMb: number };
+    return { seconds: 3600, wallMs: performance.now() - started, peakRssMb: summary.peakRssMb };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}`;
+}
+
+function report(rows: ExampleRow[], hour: ReturnType<typeof hourLongWav>, mp4: Mp4BenchResult[]): string {
+  const lines: string[] = [];
+  lines.push(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; median of ${runs} run(s) each.`);
+  lines.push('');
+  lines.push('### Streamed vs one-shot render, and the Chromium peer (same run)');
+  lines.push('');
+  lines.push('| example | audio s | one-shot ms | streamed ms (capture) | streamed / one-shot | worklet streamed ms | first chunk ms | Chromium one-shot ms | ours / Chromium one-shot | ours streamed / Chromium |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const { ours, worklet, chromium } of rows) {
+    const peer = chromium && !chromium.error ? chromium.oneShotMs : NaN;
+    lines.push(
+      `| ${path.basename(ours.patch)} | ${fixed(ours.seconds, 2)} | ${fixed(ours.batchMs)} | ${fixed(ours.streamMs)} (${ours.capture}) | ${fixed(ours.streamOverBatch, 2)}x | ${fixed(worklet.streamMs)} | ${fixed(ours.firstChunkMs)} | ${fixed(peer)} | ${fixed(ours.batchMs / peer, 2)} | ${fixed(ours.streamMs / peer, 2)} |`,
+    );
+  }
+  const worst = Math.max(...rows.map((r) => r.ours.streamOverBatch));
+  const slowestFirst = Math.max(...rows.map((r) => r.ours.firstChunkMs));
+  lines.push('');
+  lines.push(`Worst streamed / one-shot: ${fixed(worst, 2)}x (target 1.15x). Slowest first chunk: ${fixed(slowestFirst)} ms (target 25 ms).`);
+  lines.push('');
+  lines.push('### 60-minute patch to WAV (bench/patches/hour-long.synth.js)');
+  lines.push('');
+  lines.push(`Rendered in ${fixed(hour.wallMs / 1000)} s with a peak RSS of ${fixed(hour.peakRssMb)} MB (target under 150 MB).`);
+  if (mp4.length > 0) {
+    lines.push('');
+    lines.push("### MP4 spectrogram video vs ffmpeg's showspectrum (1280x720, 30 fps, libx264 veryfast, AAC)");
+    lines.push('');
+    lines.push('| audio | ours s | ours peak RSS MB | showspectrum s | showspectrum peak RSS MB | ours / showspectrum |');
+    lines.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of mp4) {
+      lines.push(`| ${r.seconds} s | ${fixed(r.ours.wallMs / 1000, 2)} | ${fixed(r.ours.peakRssMb)} | ${fixed(r.showspectrum.wallMs / 1000, 2)} | ${fixed(r.showspectrum.peakRssMb)} | ${fixed(r.ratio, 2)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const rows = await benchExamples();
+  const hour = hourLongWav();
+  const mp4: Mp4BenchResult[] = [];
+  if (!args.has('--skip-mp4')) {
+    for (const seconds of quick ? [60] : [60, 1200]) {
+      process.stderr.write(`bench: ${seconds} s MP4\n`);
+      mp4.push(await benchMp4({ seconds, log: (line) => process.stderr.write(`  ${line}\n`) }));
+    }
+  }
+  const text = report(rows, hour, mp4);
+  process.stdout.write(`${text}\n`);
+  fs.writeFileSync(path.join(root, 'bench', 'results-latest.json'), `${JSON.stringify({ rows, hour, mp4 }, null, 2)}\n`);
+  if (args.has('--write')) {
+    const file = path.join(root, 'bench', 'RESULTS.md');
+    const begin = '<!-- bench:begin -->';
+    const end = '<!-- bench:end -->';
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmark results\n\n${begin}\n${end}\n`;
+    const updated = current.includes(begin) ? current.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${text}\n${end}`) : `${current}\n${begin}\n${text}\n${end}\n`;
+    fs.writeFileSync(file, updated);
+  }
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

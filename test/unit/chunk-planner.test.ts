@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import { AdaptiveChunkEmitter, chunkForRtf, planSuspendFrames, resolveChunkPolicy } from '../../src/engine/chunk-planner';
+
+describe('chunk planner', () => {
+  const rate = 48000;
+
+  it('places fixed chunks on their boundaries, aligned up to the capture block', () => {
+    const policy = resolveChunkPolicy({ chunk: 0.0123 }, rate);
+    assert.deepEqual(policy, { mode: 'fixed', chunkFrames: 590 });
+    const points = planSuspendFrames(policy, 5000, rate, 128);
+    assert.deepEqual(points, [640, 1280, 1792, 2432, 3072, 3584, 4224, 4736]);
+    for (const p of points) assert.equal(p % 128, 0);
+  });
+
+  it('keeps every point inside the render and strictly increasing', () => {
+    for (const chunk of [0.0123, 0.25, 1.7, 'auto' as const]) {
+      const points = planSuspendFrames(resolveChunkPolicy({ chunk }, rate), 1_000_000, rate, 2048);
+      for (let i = 0; i < points.length; i++) {
+        assert.ok(points[i] > 0 && points[i] < 1_000_000);
+        if (i > 0) assert.ok(points[i] > points[i - 1]);
+        assert.equal(points[i] % 2048, 0);
+      }
+    }
+  });
+
+  it('ramps up by doubling from the smallest chunk when the speed is unknown', () => {
+    const policy = resolveChunkPolicy({ chunk: 'auto', minChunk: 1024 / rate, maxChunk: 8192 / rate }, rate);
+    const points = planSuspendFrames(policy, 40_000, rate, 1024);
+    assert.deepEqual(points.slice(0, 5), [1024, 3072, 7168, 15360, 23552]);
+  });
+
+  it('plans a grid at half the ideal chunk once the speed is known', () => {
+    const policy = resolveChunkPolicy({ chunk: 'auto', targetLatency: 0.05, minChunk: 0.02, maxChunk: 4, knownRtf: 0.1 }, rate);
+    assert.equal(policy.mode, 'auto');
+    if (policy.mode !== 'auto') return;
+    const ideal = chunkForRtf(policy, 0.1, rate);
+    assert.equal(ideal, 24000);
+    const points = planSuspendFrames(policy, 240_000, rate, 128);
+    const steady = points.slice(-3);
+    assert.equal(steady[2] - steady[1], Math.ceil(12000 / 128) * 128);
+  });
+
+  it('clamps the ideal chunk to the bounds', () => {
+    const policy = resolveChunkPolicy({ chunk: 'auto', minChunk: 0.02, maxChunk: 4 }, rate);
+    if (policy.mode !== 'auto') throw new Error('auto expected');
+    assert.equal(chunkForRtf(policy, 1e-6, rate), 4 * rate);
+    assert.equal(chunkForRtf(policy, 100, rate), 0.02 * rate);
+  });
+
+  it('rejects a non-positive chunk', () => {
+    assert.throws(() => resolveChunkPolicy({ chunk: 0 }, rate), /positive/);
+    assert.throws(() => resolveChunkPolicy({ chunk: Number.NaN }, rate), /positive/);
+  });
+
+  it('emits the probe at once, then waits until the pending audio reaches the target', () => {
+    const policy = resolveChunkPolicy({ chunk: 'auto', targetLatency: 0.05, minChunk: 0.02, maxChunk: 4 }, rate);
+    const emitter = new AdaptiveChunkEmitter(policy, rate);
+    assert.equal(emitter.shouldEmit(1024, 0, 2048), true);
+    // 1024 frames in 2 ms: RTF ~0.094, target ~ 0.05 / 0.094 s = 25600 frames.
+    emitter.observe(1024, 2);
+    const target = emitter.targetChunkFrames;
+    assert.ok(target > 20000 && target < 30000, `target ${target}`);
+    assert.equal(emitter.shouldEmit(2048, 1, 2048), false);
+    assert.equal(emitter.shouldEmit(target, 1, 2048), true);
+    assert.equal(emitter.shouldEmit(10, 1, undefined), true, 'the last point always emits');
+  });
+
+  it('shrinks the target when the patch gets slower', () => {
+    const policy = resolveChunkPolicy({ chunk: 'auto', targetLatency: 0.05, minChunk: 0.02, maxChunk: 4 }, rate);
+    const emitter = new AdaptiveChunkEmitter(policy, rate);
+    emitter.observe(4800, 1);
+    const fast = emitter.targetChunkFrames;
+    emitter.observe(4800, 50);
+    emitter.observe(4800, 50);
+    assert.ok(emitter.targetChunkFrames < fast / 4, `${emitter.targetChunkFrames} vs ${fast}`);
+  });
+});

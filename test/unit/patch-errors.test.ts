@@ -1,0 +1,124 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { PatchError } from '../../src/engine/patch-error';
+import { RenderPool } from '../../src/engine/render-pool';
+
+const fixtures = path.resolve(__dirname, '..', 'fixtures');
+const fixture = (name: string): string => path.join(fixtures, name);
+
+async function renderError(pool: RenderPool, file: string, text?: string): Promise<PatchError> {
+  try {
+    await pool.stream({ path: file, text });
+  } catch (err) {
+    assert.ok(err instanceof PatchError, `expected a PatchError, got ${String(err)}`);
+    return err;
+  }
+  throw new Error('the render did not fail');
+}
+
+describe('errors point at the patch’s own file, line and column', function () {
+  this.timeout(60_000);
+  let pool: RenderPool;
+  before(() => {
+    pool = new RenderPool({ size: 1 });
+  });
+  after(() => pool.dispose());
+
+  it('a syntax error', async () => {
+    const error = await renderError(pool, fixture('syntax-error.synth.js'));
+    assert.equal(error.kind, 'compile');
+    assert.equal(error.file, fixture('syntax-error.synth.js'));
+    assert.equal(error.line, 4);
+    // The unexpected `)` after `440 `.
+    assert.equal(error.column, 58);
+    assert.match(error.format(), /syntax-error\.synth\.js:4:58: Expected/);
+  });
+
+  it('a syntax error in unsaved editor text', async () => {
+    const text = 'export default {\n  duration: 1,\n  build(ctx, out) {\n    let = ;\n  },\n};\n';
+    const error = await renderError(pool, fixture('unsaved.synth.js'), text);
+    assert.equal(error.kind, 'compile');
+    assert.equal(error.line, 4);
+  });
+
+  it('a throw inside build()', async () => {
+    const error = await renderError(pool, fixture('throws-in-build.synth.js'));
+    assert.equal(error.kind, 'runtime');
+    assert.equal(error.message, 'no such preset: warm-pad');
+    assert.equal(error.file, fixture('throws-in-build.synth.js'));
+    assert.equal(error.line, 6);
+    assert.equal(error.column, 11);
+  });
+
+  it('a rejection after an await, located in the imported TypeScript helper', async () => {
+    const error = await renderError(pool, fixture('throws-after-await.synth.ts'));
+    assert.equal(error.message, 'sample library missing');
+    assert.equal(error.file, path.join(fixtures, 'lib', 'fail-later.ts'));
+    assert.equal(error.line, 4);
+  });
+
+  it('a throw inside a timer started by build()', async () => {
+    const error = await renderError(pool, fixture('throws-in-timer.synth.js'));
+    assert.match(error.message, /undefinedFunctionCall is not defined/);
+    assert.equal(error.line, 6);
+    assert.equal(error.column, 7);
+  });
+
+  it('a throw inside an AudioWorkletProcessor, at the processor’s line', async () => {
+    const error = await renderError(pool, fixture('processor-throws.synth.js'));
+    assert.match(error.message, /filter state exploded/);
+    assert.equal(error.file, path.join(fixtures, 'worklets', 'throwing-processor.js'));
+    assert.equal(error.line, 8);
+  });
+
+  it('a wrong default export names the field and its line', async () => {
+    const error = await renderError(pool, fixture('bad-duration.synth.js'));
+    assert.equal(error.kind, 'validation');
+    assert.match(error.message, /duration must be a finite number/);
+    assert.equal(error.line, 3);
+  });
+
+  it('no default export', async () => {
+    const error = await renderError(pool, fixture('none.synth.js'), 'export const duration = 1;\n');
+    assert.equal(error.kind, 'validation');
+    assert.match(error.message, /no default export/);
+  });
+
+  for (const [field, value, pattern] of [
+    ['duration', 'NaN', /duration/],
+    ['duration', '1e9', /at most 3600/],
+    ['sampleRate', '0', /sampleRate/],
+    ['channels', '0', /channels/],
+    ['channels', '33', /channels/],
+  ] as const) {
+    it(`rejects ${field}: ${value}`, async () => {
+      const text = `export default {\n  duration: 1,\n  ${field}: ${value},\n  build(ctx, out) {},\n};\n`.replace('duration: 1,\n  duration', 'duration');
+      const error = await renderError(pool, fixture('shape.synth.js'), text);
+      assert.equal(error.kind, 'validation');
+      assert.match(error.message, pattern);
+      assert.equal(error.line, field === 'duration' ? 2 : 3);
+    });
+  }
+
+  it('a missing import names the import', async () => {
+    const error = await renderError(pool, fixture('missing.synth.js'), "import { pad } from './no-such-module';\nexport default { duration: 1, build() {} };\n");
+    assert.equal(error.kind, 'compile');
+    assert.match(error.message, /no-such-module/);
+    assert.equal(error.line, 1);
+  });
+
+  it('an endless loop in build() is stopped by the timeout and the pool keeps working', async () => {
+    const started = Date.now();
+    try {
+      await pool.stream({ path: fixture('endless-build.synth.js') }, { timeout: 1.5 });
+      assert.fail('the render should time out');
+    } catch (err) {
+      assert.ok(err instanceof PatchError);
+      assert.equal(err.kind, 'timeout');
+      assert.match(err.message, /without progress/);
+    }
+    assert.ok(Date.now() - started < 20_000);
+    const stats = await pool.stream({ path: fixture('random-seeded.synth.js') });
+    assert.equal(stats.info.frames, 24000);
+  });
+});
