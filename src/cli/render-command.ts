@@ -87,18 +87,20 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
           let report: OutputReport;
           let seconds: number;
           let bytes: number | undefined;
+          let wallMs: number;
           if (format === 'wav') {
             const result = await renderToWav(pool, { path: patch }, output, sampleFormat, common);
             report = result.output;
             seconds = result.info.duration;
             bytes = result.wav.bytes;
+            wallMs = result.stats.totalMs;
           } else {
             const result = await renderToMp4(pool, { path: patch }, { ...video, destination: output, title: patchBaseName(patch) }, common);
             report = result.output;
             seconds = result.info.duration;
+            wallMs = performance.now() - patchStarted;
           }
           const warnings = outputWarnings(report);
-          const wallMs = performance.now() - patchStarted;
           progress.line(`${name} -> ${path.relative(process.cwd(), output) || output} (${seconds.toFixed(2)} s of audio in ${(wallMs / 1000).toFixed(2)} s, peak ${report.peakDbfs.toFixed(1)} dBFS)`);
           for (const warning of warnings) progress.line(`${name}: warning: ${warning}`);
           return { patch, output, ok: true, seconds, wallMs, bytes, peakDbfs: report.peakDbfs, clippedSamples: report.clippedSamples, warnings };

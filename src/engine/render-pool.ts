@@ -77,6 +77,11 @@ export class RenderPool {
     await Promise.all(this.slots.map((slot) => slot.ready));
   }
 
+  /** Most renders this pool runs at once. */
+  get capacity(): number {
+    return this.size;
+  }
+
   /** Number of live worker threads (for leak checks). */
   get workerCount(): number {
     return this.slots.length;

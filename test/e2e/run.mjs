@@ -10,7 +10,7 @@
 // Screenshots of failed scenarios, and the logs of code-server and the extension host, go to test-results/.
 import { after, before, describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,8 +35,10 @@ const { values: options } = parseArgs({
   },
 });
 
-rmSync(join(resultsDir, 'logs'), { recursive: true, force: true });
+// Screenshots and logs of an earlier run would be mistaken for this one's.
 mkdirSync(resultsDir, { recursive: true });
+rmSync(join(resultsDir, 'logs'), { recursive: true, force: true });
+for (const name of readdirSync(resultsDir)) if (name.startsWith('FAILED-')) rmSync(join(resultsDir, name), { force: true });
 
 const session = new Session({ repoRoot, resultsDir, fixturesDir: join(here, 'fixtures'), keep: options.keep });
 
@@ -49,6 +51,17 @@ function deadline(ms) {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
+/** Keeps what explains a failure: a screenshot, and (at the end) the logs; prints the browser's errors. */
+async function reportFailure(name) {
+  session.failed = true;
+  const shot = await session.workbench?.screenshot(`FAILED ${name}`).catch(() => undefined);
+  if (shot) log(`screenshot: ${shot}`);
+  // Errors the offline machine always produces (marketplace, GitHub, a missing optional asset) are left out.
+  const noise = /open-vsx|github|ERR_NAME_NOT_RESOLVED|status of 404/;
+  const errors = session.workbench?.consoleErrors.filter((e) => !noise.test(e)) ?? [];
+  if (errors.length) log(`browser console errors:\n  ${errors.slice(-10).join('\n  ')}`);
+}
+
 /** A scenario: a node:test test that saves a screenshot and the logs when it fails. */
 function scenario(name, body, { timeoutMs = 240_000 } = {}) {
   const skip = options.grep !== undefined && !name.toLowerCase().includes(options.grep.toLowerCase());
@@ -57,11 +70,7 @@ function scenario(name, body, { timeoutMs = 240_000 } = {}) {
     try {
       await Promise.race([body(), timer.promise]);
     } catch (error) {
-      session.failed = true;
-      const shot = await session.workbench?.screenshot(`FAILED ${name}`).catch(() => undefined);
-      if (shot) log(`screenshot: ${shot}`);
-      const consoleErrors = session.workbench?.consoleErrors.filter((e) => !/open-vsx|github|ERR_NAME_NOT_RESOLVED/.test(e)) ?? [];
-      if (consoleErrors.length) log(`browser console errors:\n  ${consoleErrors.slice(-10).join('\n  ')}`);
+      await reportFailure(name);
       throw error;
     } finally {
       timer.cancel();
@@ -69,7 +78,17 @@ function scenario(name, body, { timeoutMs = 240_000 } = {}) {
   });
 }
 
-before(() => session.start(), { timeout: 20 * 60_000 });
+before(
+  async () => {
+    try {
+      await session.start();
+    } catch (error) {
+      await reportFailure('start-up');
+      throw error;
+    }
+  },
+  { timeout: 20 * 60_000 },
+);
 after(() => session.stop(), { timeout: 60_000 });
 
 const extensionReady = extensionProvides(repoRoot, 'patchscope.openPreview');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import FFT from 'fft.js';
-import { STFT_FLOOR_DB, StreamingStft, hannWindow, mixToMono, stftFrameCount, stftOfSignal } from '../../src/engine/stft';
+import { DB_PER_NEPER, STFT_FLOOR_DB, StreamingStft, hannWindow, mixToMono, stftFrameCount, stftOfSignal } from '../../src/engine/stft';
 import { renderDemoAudio } from './helpers/demo-audio';
 
 /** A small deterministic generator for chunk sizes. */
@@ -51,7 +51,7 @@ function referenceStft(signal: Float32Array, fftSize: number, hop: number): Floa
     const frame = new Float32Array(half + 1);
     for (let b = 0; b <= half; b++) {
       const power = (output[2 * b] * output[2 * b] + output[2 * b + 1] * output[2 * b + 1]) * scale;
-      frame[b] = power > 0 ? Math.max(STFT_FLOOR_DB, 10 * Math.log10(power)) : STFT_FLOOR_DB;
+      frame[b] = power > 0 ? Math.max(STFT_FLOOR_DB, DB_PER_NEPER * Math.log(power)) : STFT_FLOOR_DB;
     }
     frames.push(frame);
   }

@@ -121,14 +121,22 @@ export class Workbench {
     throw new Error(`the extension host did not answer within ${timeoutMs} ms (Quick Open never listed ${knownFile})`);
   }
 
-  /** Opens Quick Open on `text` and reports whether a row names the file within `timeoutMs`. */
-  async quickOpenLists(relativePath, timeoutMs) {
+  /**
+   * Opens Quick Open on a path and reports whether a row (the highlighted one, with `focused`) names the file
+   * within `timeoutMs`.
+   */
+  async quickOpenLists(relativePath, timeoutMs, { focused = false } = {}) {
     const name = relativePath.split('/').pop();
     await this.dismissQuickInput();
     await this.page.keyboard.press('Control+P');
     const box = await this.quickInputBox();
     await box.fill(relativePath);
-    return waitFor('a result row', async () => (await this.quickInputRows()).some((label) => label.includes(name)), {
+    const rows = focused ? '.quick-input-list .monaco-list-row.focused' : '.quick-input-list .monaco-list-row';
+    const labels = () =>
+      this.quickInput()
+        .locator(rows)
+        .evaluateAll((elements) => elements.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
+    return waitFor('a result row', async () => (await labels()).some((label) => label.includes(name)), {
       timeoutMs,
       intervalMs: 250,
     });
@@ -205,37 +213,31 @@ export class Workbench {
   }
 
   /** Opens a workspace file by Quick Open (Ctrl+P, its path, Enter) and waits for its editor. */
-  async quickOpen(relativePath, { timeoutMs = 60_000 } = {}) {
+  async quickOpen(relativePath, { timeoutMs = 90_000 } = {}) {
     const name = relativePath.split('/').pop();
-    await this.dismissQuickInput();
-    await this.page.keyboard.press('Control+P');
-    const box = await this.quickInputBox();
-    // The file index may still be building right after start-up: type again until the file is listed.
+    // The file index may still be building right after start-up, and the list refills as it searches:
+    // press Enter only when the highlighted row is the file, and try again if another editor opened.
     await waitFor(
-      `Quick Open to list ${relativePath}`,
+      `Quick Open to open ${relativePath}`,
       async () => {
-        await box.fill('');
-        await box.fill(relativePath);
-        const found = await waitFor(
-          'a result row',
-          async () => (await this.quickInputRows()).some((label) => label.includes(name)),
-          { timeoutMs: 3000 },
-        ).catch(() => false);
-        return found;
+        if (!(await this.quickOpenLists(relativePath, 5000, { focused: true }).catch(() => false))) return false;
+        await this.page.keyboard.press('Enter');
+        return this.waitForActiveEditor(name, { timeoutMs: 15_000 }).then(
+          () => true,
+          () => false,
+        );
       },
       { timeoutMs, intervalMs: 500 },
     );
-    await this.page.keyboard.press('Enter');
-    await this.waitForActiveEditor(name);
   }
 
-  /** Waits until the active editor tab shows `name` and its text area has focus. */
-  async waitForActiveEditor(name) {
+  /** Waits until the active editor tab shows `name` and its text is drawn. */
+  async waitForActiveEditor(name, { timeoutMs = 90_000 } = {}) {
     await this.page
-      .locator(`.tabs-container .tab.active[aria-label*="${name}"], .title .label-name:text-is("${name}")`)
+      .locator(`.editor-group-container.active .tabs-container .tab.active[aria-label*="${name}"]`)
       .first()
-      .waitFor({ timeout: 90_000 });
-    await this.activeEditor().locator('.view-lines').waitFor({ timeout: 90_000 });
+      .waitFor({ timeout: timeoutMs });
+    await this.activeEditor().locator('.view-lines').waitFor({ timeout: timeoutMs });
   }
 
   /** The active text editor's Monaco element. */
