@@ -2,7 +2,7 @@
 // file first) to a spectrogram video twice, once with Patchscope's pipeline and once with ffmpeg's own
 // `showspectrum` filter (libx264 veryfast + AAC, the peer figure), and reports wall times, their ratio and
 // the peak memory of each (our Node process plus its ffmpeg child, sampled from /proc).
-//   npx tsx bench/mp4-bench.ts [seconds=60] [repeats=1]
+//   npx tsx bench/mp4-bench.ts [seconds=60] [repeats=1] [ours-only]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,6 +24,8 @@ export interface Mp4BenchOptions {
   ffmpegPath?: string;
   /** Picture settings for our side (default 1280x720 at 30 fps, scroll). */
   picture?: VideoPictureOptions & { chunkSeconds?: number };
+  /** Also time ffmpeg's showspectrum (default true; false measures only our side, e.g. for 20 minutes). */
+  peer?: boolean;
   /** Progress lines (default console.error). */
   log?: (line: string) => void;
 }
@@ -44,9 +46,10 @@ export interface Mp4BenchResult {
   seconds: number;
   ffmpeg: string;
   ours: Mp4BenchRun;
-  showspectrum: Mp4BenchRun;
+  /** Absent when the peer was not run. */
+  showspectrum?: Mp4BenchRun;
   /** Our wall time divided by showspectrum's (below 1: we are faster). */
-  ratio: number;
+  ratio?: number;
 }
 
 const SAMPLE_RATE = 48000;
@@ -181,6 +184,8 @@ export async function benchMp4(options: Mp4BenchOptions = {}): Promise<Mp4BenchR
     });
     log(`ours:         ${(ours.wallMs / 1000).toFixed(2)} s (pipeline ${(reported.wallMs / 1000).toFixed(2)} s), peak ${ours.peakRssMb.toFixed(0)} MB ${JSON.stringify(ours.processPeaksMb)}`);
 
+    rmSync(ourOut, { force: true });
+    if (options.peer === false) continue;
     const peerOut = join(workDir, 'showspectrum.mp4');
     const peer = await measure(ffmpeg, [
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
@@ -198,7 +203,6 @@ export async function benchMp4(options: Mp4BenchOptions = {}): Promise<Mp4BenchR
       realtime: seconds / (peer.wallMs / 1000),
     });
     log(`showspectrum: ${(peer.wallMs / 1000).toFixed(2)} s, peak ${peer.peakRssMb.toFixed(0)} MB`);
-    rmSync(ourOut, { force: true });
     rmSync(peerOut, { force: true });
   }
   const pick = (runs: Mp4BenchRun[]): Mp4BenchRun => {
@@ -207,6 +211,7 @@ export async function benchMp4(options: Mp4BenchOptions = {}): Promise<Mp4BenchR
     return { ...chosen, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
   };
   const ours = pick(oursRuns);
+  if (peerRuns.length === 0) return { seconds, ffmpeg, ours };
   const showspectrum = pick(peerRuns);
   return { seconds, ffmpeg, ours, showspectrum, ratio: ours.wallMs / showspectrum.wallMs };
 }
@@ -214,7 +219,8 @@ export async function benchMp4(options: Mp4BenchOptions = {}): Promise<Mp4BenchR
 if (require.main === module && process.argv[1]?.endsWith('mp4-bench.ts')) {
   const seconds = Number(process.argv[2] ?? 60);
   const repeats = Number(process.argv[3] ?? 1);
-  benchMp4({ seconds, repeats }).then(
+  const peer = process.argv[4] !== 'ours-only';
+  benchMp4({ seconds, repeats, peer }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {
       console.error(error);

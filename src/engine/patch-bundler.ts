@@ -50,6 +50,35 @@ function absolutiseSources(mapText: string, mapDir: string): string {
   return JSON.stringify(map);
 }
 
+/** Anything that may pull in another module: then the patch needs a full bundle, not a transform. */
+const MAY_IMPORT = /\bimport\b|\bfrom\s*['"]|\brequire\s*\(/;
+/** Comments, removed before looking for imports (JSDoc types say `import('patchscope')`). */
+const COMMENTS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
+/** True when the text may import something. Crude on purpose: a false alarm only costs a full bundle. */
+function mayImport(text: string): boolean {
+  return MAY_IMPORT.test(text.replace(COMMENTS, ''));
+}
+
+/** Compiles a self-contained patch with esbuild's transform: a few ms faster than a build on every edit. */
+async function transformPatch(text: string, file: string): Promise<PatchBundle> {
+  try {
+    const result = await esbuild.transform(text, {
+      loader: loaderFor(file),
+      format: 'cjs',
+      platform: 'node',
+      target: 'node22',
+      sourcemap: 'external',
+      sourcesContent: false,
+      sourcefile: file,
+      logLevel: 'silent',
+    });
+    return { file, code: result.code, map: absolutiseSources(result.map, path.dirname(file)) };
+  } catch (err) {
+    throw compileError(err, file, path.dirname(file));
+  }
+}
+
 /**
  * Bundles a patch with its relative imports and packages into one CommonJS script.
  * Unsaved editor text is bundled in place of the file on disk.
@@ -57,6 +86,7 @@ function absolutiseSources(mapText: string, mapDir: string): string {
 export async function bundlePatch(source: PatchSource): Promise<PatchBundle> {
   const file = path.resolve(source.path);
   const dir = path.dirname(file);
+  if (source.text !== undefined && !mayImport(source.text)) return transformPatch(source.text, file);
   const common: esbuild.BuildOptions = {
     bundle: true,
     format: 'cjs',

@@ -333,6 +333,8 @@ export class RenderPool {
         this.watchdog = undefined;
       }
     }, 250);
-    this.watchdog.unref();
+    // Not unref'd: workers are, so while a render is pending this timer is what keeps the process alive.
+    // Unref'd, a script awaiting a render of a patch stuck in build() exited with code 0 and no result
+    // (test/unit/hostile-patches.test.ts). It clears itself once the pool is idle.
   }
 }

@@ -225,6 +225,11 @@ export class WavWriter {
     await this.file.abort();
   }
 
+  /** Releases the file if it was not finished (same as abort()). */
+  dispose(): Promise<void> {
+    return this.abort();
+  }
+
   private async writeNow(chunk: AudioChunk): Promise<void> {
     if (this.state !== 'open') throw new Error(`WavWriter.write() after ${this.state}`);
     const { channels } = this.options;
