@@ -103,7 +103,8 @@ function report(rows: ExampleRow[], hour: ReturnType<typeof hourLongWav>, mp4: M
     lines.push('| audio | ours s | ours peak RSS MB | showspectrum s | showspectrum peak RSS MB | ours / showspectrum |');
     lines.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of mp4) {
-      lines.push(`| ${r.seconds} s | ${fixed(r.ours.wallMs / 1000, 2)} | ${fixed(r.ours.peakRssMb)} | ${fixed(r.showspectrum.wallMs / 1000, 2)} | ${fixed(r.showspectrum.peakRssMb)} | ${fixed(r.ratio, 2)} |`);
+      const peer = r.showspectrum;
+      lines.push(`| ${r.seconds} s | ${fixed(r.ours.wallMs / 1000, 2)} | ${fixed(r.ours.peakRssMb)} | ${peer ? fixed(peer.wallMs / 1000, 2) : 'not run'} | ${peer ? fixed(peer.peakRssMb) : 'not run'} | ${fixed(r.ratio ?? NaN, 2)} |`);
     }
   }
   return lines.join('\n');

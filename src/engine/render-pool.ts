@@ -30,10 +30,17 @@ function defaultWorkerScript(): string {
   return found;
 }
 
+/** A worker's final reply, with what the pool learned on the way. */
+interface JobResult {
+  done: Extract<FromWorker, { type: 'stream-done' | 'oneshot-done' }>;
+  info: PatchInfo;
+  firstChunkMs?: Milliseconds;
+}
+
 interface Job {
   request: WorkerRenderRequest;
   options: StreamOptions;
-  resolve(value: FromWorker & { type: 'stream-done' | 'oneshot-done' }): void;
+  resolve(value: JobResult): void;
   reject(error: Error): void;
   info?: PatchInfo;
   lastProgressAt: Milliseconds;
@@ -97,9 +104,8 @@ export class RenderPool {
     const file = path.resolve(source.path);
     const knownRtf = options.knownRtf ?? (options.chunk === undefined || options.chunk === 'auto' ? this.rtfByPatch.get(file) : undefined);
     const started = performance.now();
-    const done = await this.run('stream', { ...source, path: file }, { ...options, knownRtf });
+    const { done, info, firstChunkMs } = await this.run('stream', { ...source, path: file }, { ...options, knownRtf });
     if (done.type !== 'stream-done') throw new Error('unexpected reply');
-    const info = (done as { info?: PatchInfo }).info!;
     const renderRtf = done.renderMs / 1000 / info.duration;
     if (done.chunks > 0) this.rtfByPatch.set(file, renderRtf);
     return {
@@ -109,7 +115,7 @@ export class RenderPool {
       chunks: done.chunks,
       rtf: (performance.now() - started) / 1000 / info.duration,
       probeRtf: done.probeRtf,
-      firstChunkMs: (done as { firstChunkMs?: Milliseconds }).firstChunkMs ?? done.totalMs,
+      firstChunkMs: firstChunkMs ?? done.totalMs,
       totalMs: done.totalMs,
       chunkFrames: done.chunkFrames,
     };
@@ -117,9 +123,9 @@ export class RenderPool {
 
   /** Renders the whole patch with one `startRendering()` and returns the samples. */
   async renderOneShot(source: PatchSource, options: RenderOptions = {}): Promise<RenderedAudio> {
-    const done = await this.run('oneshot', { ...source, path: path.resolve(source.path) }, options);
+    const { done, info } = await this.run('oneshot', { ...source, path: path.resolve(source.path) }, options);
     if (done.type !== 'oneshot-done') throw new Error('unexpected reply');
-    return { info: (done as { info?: PatchInfo }).info!, channels: done.channels, totalMs: done.totalMs };
+    return { info, channels: done.channels, totalMs: done.totalMs };
   }
 
   /** Terminates every worker; pending renders are rejected. */
@@ -136,7 +142,7 @@ export class RenderPool {
     );
   }
 
-  private run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions): Promise<FromWorker & { type: 'stream-done' | 'oneshot-done' }> {
+  private run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions): Promise<JobResult> {
     if (this.disposed) return Promise.reject(new PatchError('cancelled', 'render pool disposed', source.path));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new PatchError('cancelled', 'render cancelled', source.path));
@@ -280,7 +286,8 @@ export class RenderPool {
       case 'oneshot-done':
       case 'stream-done':
         slot.job = undefined;
-        job.resolve(Object.assign(message, { info: job.info, firstChunkMs: job.firstChunkMs }));
+        if (job.info) job.resolve({ done: message, info: job.info, firstChunkMs: job.firstChunkMs });
+        else job.reject(new Error('render worker finished without reporting the patch'));
         this.pump();
         return;
     }

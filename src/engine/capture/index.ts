@@ -11,7 +11,8 @@ export const DEFAULT_CAPTURE: CaptureChoice = 'auto';
  * node-web-audio-api 2.2.0 stalls an OfflineAudioContext that holds an AudioWorkletNode after a few
  * suspend/resume cycles, so any graph with a worklet is driven by the capture, never by suspends; there the
  * worklet capture (whose ring makes the render wait for the reader) is chosen, since the worklet thread exists
- * anyway. Without worklets the ScriptProcessor capture on a suspend grid is fastest (bench/RESULTS.md).
+ * anyway. Without worklets the ScriptProcessor capture on a suspend grid is the faster one (bench/RESULTS.md
+ * compares both on every example).
  */
 export function chooseCapture(choice: CaptureChoice, patchUsesWorklets: boolean): { kind: CaptureKind; drive: RenderDrive } {
   const kind: CaptureKind = choice === 'auto' ? (patchUsesWorklets ? 'worklet' : 'script-processor') : choice;

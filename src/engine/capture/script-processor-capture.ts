@@ -1,7 +1,10 @@
 import { BlockQueue, type Capture, type CaptureSizing } from './capture';
 import { RENDER_QUANTUM, type Frames } from '../units';
 
-/** Buffer size of the ScriptProcessorNode (bench/RESULTS.md compares sizes). */
+/**
+ * Buffer size of the ScriptProcessorNode: each block costs a JavaScript callback and a copy, so larger is
+ * cheaper, but the first chunk can be no shorter than one block (2048 frames is 43 ms at 48 kHz).
+ */
 export const SCRIPT_PROCESSOR_BUFFER_SIZE: Frames = 2048;
 
 /**
