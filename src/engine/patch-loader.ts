@@ -38,6 +38,16 @@ export interface LoadedPatch {
   workletNodes: number;
 }
 
+/** Bundles an AudioWorklet module; render workers ask their pool to do it (see RenderPool). */
+export type WorkletBundler = (file: string) => Promise<PatchBundle>;
+
+let workletBundler: WorkletBundler = bundleWorkletModule;
+
+/** Replaces how worklet modules are bundled (render workers delegate it to their pool). */
+export function setWorkletBundler(bundler: WorkletBundler): void {
+  workletBundler = bundler;
+}
+
 /** Seed of `Math.random` while a patch module's top-level code runs (before its own seed is known). */
 const MODULE_EVALUATION_SEED = 0x5eed;
 
@@ -86,7 +96,7 @@ export function preparePatchContext(ctx: OfflineAudioContext, bus: AudioNode, pa
       const url = String(moduleUrl);
       if (/^(https?|blob|data):/.test(url)) return addModule(url, options);
       const file = url.startsWith('file:') ? new URL(url).pathname : path.resolve(patchDir, url);
-      const bundle = await bundleWorkletModule(file);
+      const bundle = await workletBundler(file);
       const prelude = `Math.random = (${createSeededRandom.toString()})(${patch.info.seed});\n`;
       const code = prelude + bundle.code;
       // node-web-audio-api imports blob code as this exact data: URL, so stack traces name it.

@@ -7,6 +7,8 @@ import { PatchError, type PatchErrorData } from './patch-error';
 import { PATCH_DEFAULTS } from './patch-validation';
 import type { PatchInfo, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
 import type { FromWorker, WorkerRenderRequest } from './worker-protocol';
+import { readFile } from 'node:fs/promises';
+import { bundlePatch, bundleWorkletModule } from './patch-bundler';
 import type { Milliseconds, RealTimeFactor, Seconds } from './units';
 
 /** Options of a render pool. */
@@ -142,7 +144,20 @@ export class RenderPool {
     );
   }
 
-  private run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions): Promise<JobResult> {
+  /**
+   * Bundles in this thread (esbuild is a child process driven asynchronously, so nothing blocks here): a worker
+   * terminated while it drove esbuild would leave the esbuild process behind, unreaped.
+   */
+  private async run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions): Promise<JobResult> {
+    if (this.disposed) throw new PatchError('cancelled', 'render pool disposed', source.path);
+    if (options.signal?.aborted) throw new PatchError('cancelled', 'render cancelled', source.path);
+    // The text also points validation errors at the offending field: read it when the caller had none.
+    const text = source.text ?? (await readFile(source.path, 'utf8').catch(() => undefined));
+    const bundle = await bundlePatch(source);
+    return this.enqueue(mode, { path: source.path, text }, bundle, options);
+  }
+
+  private enqueue(mode: 'stream' | 'oneshot', source: PatchSource, bundle: WorkerRenderRequest['bundle'], options: StreamOptions): Promise<JobResult> {
     if (this.disposed) return Promise.reject(new PatchError('cancelled', 'render pool disposed', source.path));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new PatchError('cancelled', 'render cancelled', source.path));
@@ -153,6 +168,7 @@ export class RenderPool {
           id: nextJobId++,
           mode,
           source,
+          bundle,
           maxDuration: options.maxDuration ?? PATCH_DEFAULTS.maxDuration,
           capture: options.capture ?? DEFAULT_CAPTURE,
           chunk: { chunk: options.chunk, targetLatency: options.targetLatency, minChunk: options.minChunk, maxChunk: options.maxChunk, knownRtf: options.knownRtf },
@@ -200,11 +216,23 @@ export class RenderPool {
     const slot: Slot = { worker, ready: new Promise<void>((resolve) => (markReady = resolve)) };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') markReady();
+      else if (message.type === 'bundle-worklet') this.bundleWorkletFor(slot, message.requestId, message.file);
       else this.onMessage(slot, message);
     });
     worker.on('error', (err: Error & { code?: string }) => this.onWorkerFailure(slot, err));
     worker.on('exit', () => this.onWorkerFailure(slot, new Error('render worker exited')));
     return slot;
+  }
+
+  /** Bundles a worklet module a worker's patch asked for, and answers that worker. */
+  private bundleWorkletFor(slot: Slot, requestId: number, file: string): void {
+    bundleWorkletModule(file).then(
+      (bundle) => slot.worker.postMessage({ type: 'worklet-bundle', requestId, bundle }),
+      (err: unknown) => {
+        const error = err instanceof PatchError ? err : new PatchError('compile', err instanceof Error ? err.message : String(err), file);
+        slot.worker.postMessage({ type: 'worklet-bundle', requestId, error: error.toData() });
+      },
+    );
   }
 
   private replace(slot: Slot): void {
@@ -231,7 +259,7 @@ export class RenderPool {
     this.replace(slot);
   }
 
-  private onMessage(slot: Slot, message: Exclude<FromWorker, { type: 'ready' }>): void {
+  private onMessage(slot: Slot, message: Exclude<FromWorker, { type: 'ready' | 'bundle-worklet' }>): void {
     const job = slot.job;
     if (!job || message.id !== job.request.id) return;
     const now = performance.now();

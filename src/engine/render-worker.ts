@@ -1,10 +1,9 @@
 // Entry of a render worker thread: loads node-web-audio-api once, then renders patches on request.
-import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { format } from 'node:util';
-import { bundlePatch } from './patch-bundler';
+import type { PatchBundle } from './patch-bundler';
 import { PatchError } from './patch-error';
-import { evaluatePatch, loadWebAudio, toPatchError, type LoadedPatch } from './patch-loader';
+import { evaluatePatch, loadWebAudio, setWorkletBundler, toPatchError, type LoadedPatch } from './patch-loader';
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
 import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest } from './worker-protocol';
@@ -102,10 +101,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
   try {
     const web = await loadWebAudio();
     post({ type: 'phase', id: request.id, phase: 'building' });
-    const bundle = await bundlePatch(request.source);
-    // The text points validation errors at the offending field; read from disk when the caller had none.
-    const text = request.source.text ?? (await readFile(request.source.path, 'utf8').catch(() => undefined));
-    const patch = evaluatePatch(bundle, text, request.maxDuration);
+    const patch = evaluatePatch(request.bundle, request.source.text, request.maxDuration);
     render.patch = patch;
     post({ type: 'info', id: request.id, info: patch.info, loadMs: performance.now() - received });
     if (request.mode === 'oneshot') {
@@ -143,7 +139,26 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
   }
 }
 
+// esbuild runs in the pool's thread, never here: a terminated worker would leave its esbuild process unreaped.
+let nextBundleRequest = 1;
+const pendingBundles = new Map<number, { resolve(bundle: PatchBundle): void; reject(error: Error): void }>();
+setWorkletBundler(
+  (file) =>
+    new Promise<PatchBundle>((resolve, reject) => {
+      const requestId = nextBundleRequest++;
+      pendingBundles.set(requestId, { resolve, reject });
+      post({ type: 'bundle-worklet', id: current?.id ?? 0, requestId, file });
+    }),
+);
+
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'worklet-bundle') {
+    const pending = pendingBundles.get(message.requestId);
+    pendingBundles.delete(message.requestId);
+    if (message.bundle) pending?.resolve(message.bundle);
+    else pending?.reject(message.error ? PatchError.fromData(message.error) : new Error('worklet bundling failed'));
+    return;
+  }
   if (message.type === 'render') void handleRender(message);
   else if (message.type === 'cancel' && current?.id === message.id) {
     current.control.cancel();

@@ -1,3 +1,4 @@
+import type { PatchBundle } from './patch-bundler';
 import type { PatchErrorData } from './patch-error';
 import type { CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, PatchSource, RenderDrive, RenderProgress } from './render-types';
 import type { Frames, Milliseconds, RealTimeFactor, Seconds } from './units';
@@ -8,6 +9,8 @@ export interface WorkerRenderRequest {
   id: number;
   mode: 'stream' | 'oneshot';
   source: PatchSource;
+  /** The patch bundled by the pool (workers never run esbuild: see RenderPool). */
+  bundle: PatchBundle;
   maxDuration: Seconds;
   capture: CaptureChoice;
   chunk: ChunkOptions;
@@ -35,8 +38,16 @@ export const MAX_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 /** See MAX_BYTES_IN_FLIGHT. */
 export const MIN_CHUNKS_IN_FLIGHT = 2;
 
+/** The pool's answer to a worker's request to bundle an AudioWorklet module. */
+export interface WorkerWorkletBundle {
+  type: 'worklet-bundle';
+  requestId: number;
+  bundle?: PatchBundle;
+  error?: PatchErrorData;
+}
+
 /** Messages from the pool to a worker. */
-export type ToWorker = WorkerRenderRequest | WorkerCancelRequest | WorkerChunkAck;
+export type ToWorker = WorkerRenderRequest | WorkerCancelRequest | WorkerChunkAck | WorkerWorkletBundle;
 
 /** What a worker is doing, for the pool's watchdog. */
 export type WorkerPhase = 'loading' | 'building' | 'rendering';
@@ -64,4 +75,5 @@ export type FromWorker =
       cancelled: boolean;
       skippedPoints: number;
     }
-  | { type: 'error'; id: number; error: PatchErrorData };
+  | { type: 'error'; id: number; error: PatchErrorData }
+  | { type: 'bundle-worklet'; id: number; requestId: number; file: string };

@@ -109,7 +109,7 @@ if (options.bench) {
         const result = await measureKeystrokes(session, frame, { edits: Number(options.edits) });
         const context = {
           codeServer: '4.139.1',
-          chromium: execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim().split(' ')[1],
+          chromium: execFileSync(process.env.PATCHSCOPE_CHROMIUM ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(' ')[1],
           patch: `${SINE} (1 sine, 30 s, mono)`,
           date: new Date().toISOString().slice(0, 10),
         };

@@ -296,6 +296,36 @@ describe('mp4 export', () => {
     assert.equal(Number(video.nb_read_frames), videoFrameCount(infoOf(clip), 30));
   });
 
+  it('holds the producer back while ffmpeg does not read (backpressure), then goes on', async () => {
+    const destination = join(dir, 'paused.mp4');
+    const encoder = await Mp4Encoder.open({ destination, width: 640, height: 360, fps: 30, sampleRate, channels: 2 });
+    const pid = encoder.pid as number;
+    encoder.writeAudio({ startFrame: 0, channels: [new Float32Array(2 * sampleRate), new Float32Array(2 * sampleRate)] });
+    process.kill(pid, 'SIGSTOP');
+    try {
+      let accepted = 0;
+      const producing = (async () => {
+        for (let i = 0; i < 50; i++) {
+          const buffer = await encoder.frameBuffer();
+          buffer.fill(i % 2 ? 60 : 120, 0, 640 * 360).fill(128, 640 * 360);
+          encoder.submitFrame(buffer);
+          accepted++;
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(accepted < 10, `${accepted} frames accepted while ffmpeg was stopped`);
+      process.kill(pid, 'SIGCONT');
+      await producing;
+      assert.equal(accepted, 50);
+      await encoder.finish();
+    } finally {
+      if (isAlive(pid)) process.kill(pid, 'SIGCONT');
+      await encoder.dispose();
+    }
+    const video = probe(destination).streams.find((s) => s.codec_type === 'video') as ProbedStream;
+    assert.equal(Number(video.nb_read_frames), 50);
+  });
+
   it('Mp4Encoder.abort() before any frame removes the temporary file', async () => {
     const encoder = await Mp4Encoder.open({ destination: join(dir, 'x.mp4'), width: 640, height: 360, fps: 30, sampleRate, channels: 2 });
     assert.equal(readdirSync(dir).length, 1);

@@ -167,13 +167,6 @@ export class Workbench {
     return box;
   }
 
-  /** Labels of the rows the quick input shows. */
-  async quickInputRows() {
-    return this.quickInput()
-      .locator('.quick-input-list .monaco-list-row')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
-  }
-
   /** Closes any open quick input. */
   async dismissQuickInput() {
     if (await this.quickInput().isVisible()) await this.page.keyboard.press('Escape');
@@ -181,8 +174,8 @@ export class Workbench {
   }
 
   /**
-   * Runs a command through the command palette (F1, its title, Enter). Waits until the first row is exactly
-   * that command, so Enter never runs a neighbour.
+   * Runs a command through the command palette (F1, its title, Enter). Waits until the highlighted row is
+   * exactly that command, so Enter never runs a neighbour.
    */
   async runCommand(title, { timeoutMs = 90_000 } = {}) {
     const focusedLabel = () =>
@@ -246,7 +239,7 @@ export class Workbench {
     return this.page.locator('.editor-group-container.active .monaco-editor').filter({ visible: true }).first();
   }
 
-  /** Gives the active editor keyboard focus (click into its text). */
+  /** Gives the active editor keyboard focus (View: Focus Active Editor Group), its cursor where it was. */
   async focusEditor() {
     await this.runCommand('View: Focus Active Editor Group');
   }

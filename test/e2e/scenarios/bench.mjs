@@ -1,26 +1,10 @@
 // Benchmark: from a keystroke in the editor to the first chunk in the preview and to the first sound, over
-// several one-key edits of the sine's frequency. Times are epoch milliseconds on one machine clock; the
-// browser's offset from this process's clock is measured and removed.
-import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+// several one-key edits of the sine's frequency. The keystroke's time is its keydown event's time stamp in the
+// page; the chunk and sound times come from the webview probe. All are epoch milliseconds of one machine clock
+// (the extension host's edit time too).
 import { probeRecords } from '../lib/patchscope-view.mjs';
 import { waitFor } from '../lib/workbench.mjs';
-import { locate, SINE } from './preview.mjs';
-
-const epochNow = () => performance.timeOrigin + performance.now();
-
-/** Browser clock minus this process's clock, in ms (half the round trip is the uncertainty). */
-async function clockOffset(frame) {
-  const samples = [];
-  for (let i = 0; i < 5; i++) {
-    const before = epochNow();
-    const browser = await frame.evaluate(() => performance.timeOrigin + performance.now());
-    const after = epochNow();
-    samples.push({ offset: browser - (before + after) / 2, roundTrip: after - before });
-  }
-  samples.sort((a, b) => a.roundTrip - b.roundTrip);
-  return samples[0];
-}
+import { locate } from './preview.mjs';
 
 /** Median and range of a list of numbers. */
 export function summarise(values) {
@@ -32,11 +16,11 @@ export function summarise(values) {
 
 /**
  * Makes `edits` one-key edits (the last digit of the frequency) and measures each one.
- * @returns {Promise<{ offset: object, edits: object[] }>}
+ * @returns {Promise<{ edits: object[] }>}
  */
 export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 1500 } = {}) {
   const workbench = session.workbench;
-  const offset = await clockOffset(frame);
+  const page = workbench.page;
   const results = [];
   for (let i = 0; i < edits; i++) {
     const text = await workbench.editorText();
@@ -48,8 +32,18 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
     const { messages: seenBefore } = await probeRecords(frame);
     const knownRenders = new Set(seenBefore.filter((m) => m.type === 'renderStart').map((m) => m.renderId));
 
-    const keyAt = epochNow();
+    await page.evaluate(() => {
+      window.patchscopeE2eKeyAt = undefined;
+      window.addEventListener(
+        'keydown',
+        (event) => {
+          window.patchscopeE2eKeyAt = performance.timeOrigin + event.timeStamp;
+        },
+        { capture: true, once: true },
+      );
+    });
     await workbench.press(nextDigit);
+    const keyAt = await waitFor('the keydown time', () => page.evaluate(() => window.patchscopeE2eKeyAt));
     const measured = await waitFor(
       `the render of edit ${i + 1}`,
       async () => {
@@ -60,13 +54,12 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
         if (!chunk) return undefined;
         const source = starts.find((s) => s.at >= chunk.at);
         if (!source) return undefined;
-        const toLocal = (browserTime) => browserTime - offset.offset;
         return {
           renderId: start.renderId,
-          keyToHostEditMs: toLocal(start.editAt) - keyAt,
-          keyToFirstChunkMs: toLocal(chunk.at) - keyAt,
-          keyToFirstSourceStartMs: toLocal(source.at) - keyAt,
-          keyToFirstSoundMs: toLocal(source.at + (source.when - source.contextTime + source.outputLatency) * 1000) - keyAt,
+          keyToHostEditMs: start.editAt - keyAt,
+          keyToFirstChunkMs: chunk.at - keyAt,
+          keyToFirstSourceStartMs: source.at - keyAt,
+          keyToFirstSoundMs: source.at + (source.when - source.contextTime + source.outputLatency) * 1000 - keyAt,
         };
       },
       { timeoutMs: 30_000, intervalMs: 5 },
@@ -74,7 +67,7 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
     results.push(measured);
     await new Promise((resolve) => setTimeout(resolve, settleMs));
   }
-  return { offset, edits: results };
+  return { edits: results };
 }
 
 /** The benchmark's figures as a Markdown table. */
@@ -95,11 +88,6 @@ export function benchMarkdown(result, context) {
     const s = summarise(result.edits.map((edit) => edit[key]));
     lines.push(`| ${label} | ${s.median.toFixed(1)} ms | ${s.min.toFixed(1)} ms | ${s.max.toFixed(1)} ms |`);
   }
-  lines.push('', `Browser clock offset ${result.offset.offset.toFixed(2)} ms (±${(result.offset.roundTrip / 2).toFixed(2)} ms), removed.`);
+  lines.push('', 'Keystroke: the keydown event in the workbench page; chunk and sound: the preview webview; edit: the extension host.');
   return lines.join('\n');
-}
-
-/** The sine fixture's text, for the benchmark's report. */
-export function benchPatchText(session) {
-  return readFileSync(session.path(SINE), 'utf8');
 }
