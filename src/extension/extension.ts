@@ -14,6 +14,7 @@ import { Disposable } from './disposable';
 import { EngineHost } from './engine-host';
 import { LiveRender } from './live-render';
 import { isPatchPath } from '../engine/patch-files';
+import { isInsideFolder, isPlainAbsolutePath } from '../shared/validate';
 import { PreviewPanel } from './preview-panel';
 import { onDidChangeSettings, previewSettings, readSettings } from './settings';
 import { StatusBar } from './status-bar';
@@ -189,7 +190,8 @@ class Patchscope extends Disposable {
   private async openLocation(file: string, line?: number, column?: number): Promise<void> {
     const uri = vscode.Uri.file(file);
     const patchFolder = this.live.patch ? path.dirname(this.live.patch.path) : undefined;
-    const allowed = vscode.workspace.getWorkspaceFolder(uri) !== undefined || (patchFolder !== undefined && file.startsWith(patchFolder + path.sep));
+    if (!isPlainAbsolutePath(file)) return;
+    const allowed = vscode.workspace.getWorkspaceFolder(uri) !== undefined || (patchFolder !== undefined && isInsideFolder(patchFolder, file));
     if (!allowed) return;
     const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));
     await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });

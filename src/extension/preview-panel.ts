@@ -4,7 +4,6 @@ import {
   MessageType,
   type FromWebview,
   type PatchDescriptor,
-  type PersistedPreviewState,
   type PlayerStateSnapshot,
   type PreviewSettings,
   type ReplyMessage,
@@ -12,6 +11,8 @@ import {
 } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { webviewHtml } from './webview-html';
+import { parseFromWebview, parsePersistedState } from '../shared/validate';
+import { isPatchPath } from '../engine/patch-files';
 
 /** What the panel needs to know when it opens or is revived. */
 export interface PreviewContext {
@@ -54,8 +55,9 @@ export class PreviewPanel extends Disposable {
     this._register(
       vscode.window.registerWebviewPanelSerializer(PreviewPanel.viewType, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-          const patchPath = (state as PersistedPreviewState | undefined)?.patchPath;
-          if (typeof patchPath === 'string') this.context.restorePatch(patchPath);
+          // Saved by the webview, so checked: only a plain absolute path to a patch file is followed.
+          const { patchPath } = parsePersistedState(state);
+          if (patchPath !== undefined && isPatchPath(patchPath)) this.context.restorePatch(patchPath);
           this.attach(panel);
         },
       }),
@@ -134,7 +136,11 @@ export class PreviewPanel extends Disposable {
     );
     this.handler = handler;
     this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((message: FromWebview) => void handler.handleMessage(message)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        // The webview is untrusted input: only well-formed messages reach the handler.
+        const message = parseFromWebview(raw);
+        if (message) void handler.handleMessage(message);
+      }),
       panel.onDidDispose(() => this.detach(panel)),
     );
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri);
