@@ -1,5 +1,6 @@
 // `npm run bench`: Patchscope's speed and memory figures, each beside a peer measured in the same run.
-// Flags: --quick (fewer runs, no 20-minute MP4), --write (update bench/RESULTS.md), --skip-mp4, --skip-chromium.
+// Flags: --quick (one run each), --long (adds the 20-minute MP4), --write (update bench/RESULTS.md),
+// --skip-mp4, --skip-chromium.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -71,7 +72,8 @@ function hourLongWav(): { seconds: number; wallMs: number; peakRssMb: number } {
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}`;
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}; load average at the end ${load} (1/5/15 min)`;
 }
 
 function report(rows: ExampleRow[], hour: ReturnType<typeof hourLongWav>, mp4: Mp4BenchResult[]): string {
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
   const hour = hourLongWav();
   const mp4: Mp4BenchResult[] = [];
   if (!args.has('--skip-mp4')) {
-    for (const seconds of quick ? [60] : [60, 1200]) {
+    for (const seconds of quick || !args.has('--long') ? [60] : [60, 1200]) {
       process.stderr.write(`bench: ${seconds} s MP4\n`);
       mp4.push(await benchMp4({ seconds, log: (line) => process.stderr.write(`  ${line}\n`) }));
     }

@@ -49,9 +49,15 @@ export function contextFramesFor(info: PatchInfo): Frames {
 }
 
 /** Builds the patch's graph into a fresh context whose output runs through a unity-gain bus. */
-async function buildGraph(web: WebAudioModule, patch: LoadedPatch, length: Frames, onFault: (error: PatchError) => void): Promise<{ ctx: OfflineAudioContext; bus: GainNode; destination: AudioDestinationNode }> {
+async function buildGraph(
+  web: WebAudioModule,
+  patch: LoadedPatch,
+  length: Frames,
+  onFault: (error: PatchError) => void,
+  destinationChannels: number = patch.info.channels,
+): Promise<{ ctx: OfflineAudioContext; bus: GainNode; destination: AudioDestinationNode }> {
   const { channels, sampleRate } = patch.info;
-  const ctx = new web.OfflineAudioContext({ numberOfChannels: channels, length, sampleRate });
+  const ctx = new web.OfflineAudioContext({ numberOfChannels: destinationChannels, length, sampleRate });
   // The same bus feeds the destination (one-shot) or the capture (streamed), so both see identical samples.
   const bus = new web.GainNode(ctx, { gain: 1, channelCount: channels, channelCountMode: 'explicit', channelInterpretation: 'speakers' });
   // Keep the real destination: the patch's view of `ctx.destination` becomes the bus.
@@ -170,7 +176,9 @@ export function renderStreamed(
     faults.set(fault);
     try {
       patch.workletNodes = 0;
-      const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(info), fault);
+      // node-web-audio-api keeps the whole rendered output of a context in memory (4 bytes per frame and
+      // channel). A streamed render's destination only receives the capture's silent output: one channel.
+      const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(info), fault, 1);
       await runBuild(patch, ctx, bus);
       const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
       const active = createCapture(kind, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode);

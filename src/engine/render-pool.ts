@@ -17,7 +17,9 @@ export interface RenderPoolOptions {
   size?: number;
   /** Path of the built render worker (default: `render-worker.js` beside this bundle, else `dist/`). */
   workerScript?: string;
-  /** Heap limit of each worker in MB: a patch that allocates without end is stopped here (default 1024). */
+  /** Heap limit of each worker in MB: a patch that allocates without end is stopped here (default 512; far above
+   * what a patch needs, as audio buffers live outside the heap, and low enough to stop a runaway allocation
+   * before garbage collection thrashes past the progress timeout). */
   workerHeapMb?: number;
 }
 
@@ -77,7 +79,7 @@ export class RenderPool {
   constructor(options: RenderPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? os.availableParallelism());
     this.workerScript = options.workerScript ?? defaultWorkerScript();
-    this.heapMb = options.workerHeapMb ?? 1024;
+    this.heapMb = options.workerHeapMb ?? 512;
   }
 
   /** Starts the workers now instead of at the first render (a warm pool answers the first edit faster). */
