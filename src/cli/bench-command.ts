@@ -26,16 +26,16 @@ function median(values: number[]): number {
 }
 
 /** Measures a patch: median of `runs` one-shot and streamed renders on one warm worker. */
-export async function benchPatch(pool: RenderPool, patch: string, capture: ReturnType<typeof captureChoice>, runs = 3): Promise<PatchBenchFigures> {
+export async function benchPatch(pool: RenderPool, patch: string, capture: ReturnType<typeof captureChoice>, runs = 3, signal?: AbortSignal): Promise<PatchBenchFigures> {
   const batch: number[] = [];
   const stream: number[] = [];
   const first: number[] = [];
   let seconds = 0;
   let usedCapture = '';
-  await pool.renderOneShot({ path: patch });
+  await pool.renderOneShot({ path: patch }, { signal });
   for (let run = 0; run < runs; run++) {
     let started = performance.now();
-    const oneShot = await pool.renderOneShot({ path: patch, text: await readFile(patch, 'utf8') });
+    const oneShot = await pool.renderOneShot({ path: patch, text: await readFile(patch, 'utf8') }, { signal });
     batch.push(performance.now() - started);
     seconds = oneShot.info.duration;
     started = performance.now();
@@ -45,6 +45,7 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
       { path: patch, text },
       {
         capture,
+        signal,
         onChunk: () => {
           firstChunkAt ||= performance.now();
         },
@@ -71,13 +72,13 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
 }
 
 /** `patchscope bench`: prints the figures of one patch. */
-export async function benchCommand(argv: string[]): Promise<number> {
+export async function benchCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { capture: { type: 'string' }, json: { type: 'boolean' }, runs: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('bench takes exactly one patch');
   const [patch] = expandPatchArgs(positionals);
   const pool = new RenderPool({ size: 1 });
   try {
-    const figures = await benchPatch(pool, patch, captureChoice(values.capture), values.runs ? Number(values.runs) : 3);
+    const figures = await benchPatch(pool, patch, captureChoice(values.capture), values.runs ? Number(values.runs) : 3, signal);
     if (values.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     else
       process.stdout.write(

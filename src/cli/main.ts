@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
       case 'parity':
         return await parityCommand(rest, controller.signal);
       case 'bench':
-        return await benchCommand(rest);
+        return await benchCommand(rest, controller.signal);
       case undefined:
       case '-h':
       case '--help':
