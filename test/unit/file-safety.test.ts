@@ -72,18 +72,22 @@ describe('file safety', function () {
     for (let trial = 0; trial < 5; trial++) {
       const destination = path.join(dir, `cancel-${trial}.wav`);
       const controller = new AbortController();
-      // Trial 0 cancels before the patch is even built; the others after a random number of milliseconds.
-      const delay = trial === 0 ? 0 : Math.floor(random() * 1500);
+      // Trial 0 cancels before the patch is even built; the others at a random point of the render (a point in
+      // the audio rather than in wall time, so that a fast machine cannot finish the render first).
+      const fraction = trial === 0 ? 0 : 0.05 + random() * 0.85;
       let chunksSeen = 0;
       const render = renderToWav(pool, longPatch, destination, 'pcm24', {
         signal: controller.signal,
-        onProgress: () => void chunksSeen++,
+        onProgress: (progress) => {
+          chunksSeen++;
+          if (progress.framesDone >= fraction * progress.framesTotal) controller.abort();
+        },
       });
-      setTimeout(() => controller.abort(), delay);
+      if (trial === 0) controller.abort();
       const error = await rejection(render);
       assert.ok(isCancel(error), `cancelled, got ${error.message}`);
-      assert.deepEqual(fs.readdirSync(dir), [], `after cancel at ${delay} ms`);
-      moments.push(`${delay} ms (${chunksSeen} chunks)`);
+      assert.deepEqual(fs.readdirSync(dir), [], `after cancel at ${(fraction * 100).toFixed(0)} %`);
+      moments.push(`${(fraction * 100).toFixed(0)} % (${chunksSeen} progress reports)`);
     }
     recordReliability('engine', 'renderToWav of a 120 s patch cancelled at random moments', `cancelled at ${moments.join(', ')}`, 'nothing (no file, no .tmp)');
   });
