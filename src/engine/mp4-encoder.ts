@@ -174,6 +174,10 @@ export function ffmpegArguments(options: Mp4EncoderOptions, output: string): str
     preset,
     '-crf',
     String(crf),
+    // The picture only scrolls or fills in: x264 picks no B-frames for it anyway (measured: same size and
+    // PSNR), and skipping the decision saves about 15 % of its CPU time.
+    '-bf',
+    '0',
     '-pix_fmt',
     'yuv420p',
     '-colorspace',
