@@ -8,14 +8,14 @@ export const DEFAULT_CAPTURE: CaptureChoice = 'auto';
 
 /**
  * Picks the capture and how the render is driven, once the patch's graph is built.
+ * The ScriptProcessor capture is the faster one on every example (bench/RESULTS.md), so 'auto' picks it.
  * node-web-audio-api 2.2.0 stalls an OfflineAudioContext that holds an AudioWorkletNode after a few
- * suspend/resume cycles, so any graph with a worklet is driven by the capture, never by suspends; there the
- * worklet capture (whose ring makes the render wait for the reader) is chosen, since the worklet thread exists
- * anyway. Without worklets the ScriptProcessor capture on a suspend grid is the faster one (bench/RESULTS.md
- * compares both on every example).
+ * suspend/resume cycles, so any graph with a worklet (the patch's own, or the worklet capture) is driven by the
+ * capture, never by suspends. There the ScriptProcessor capture has no backpressure; it keeps up because a graph
+ * with a worklet renders far slower than the capture's JavaScript runs (a thread handshake every quantum).
  */
 export function chooseCapture(choice: CaptureChoice, patchUsesWorklets: boolean): { kind: CaptureKind; drive: RenderDrive } {
-  const kind: CaptureKind = choice === 'auto' ? (patchUsesWorklets ? 'worklet' : 'script-processor') : choice;
+  const kind: CaptureKind = choice === 'auto' ? 'script-processor' : choice;
   const drive: RenderDrive = kind === 'worklet' || patchUsesWorklets ? 'capture' : 'suspend';
   return { kind, drive };
 }
