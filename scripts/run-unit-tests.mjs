@@ -23,22 +23,35 @@ const files = readdirSync(join(root, 'test', 'unit'))
 let passed = 0;
 let failed = 0;
 const failedFiles = [];
-for (const file of files) {
-  const run = spawnSync(process.execPath, [mocha, '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', '--reporter', 'spec', ...mochaArgs, file], {
+const runFile = (file) =>
+  spawnSync(process.execPath, [mocha, '--no-config', '--require', 'tsx/cjs', '--extension', 'ts', '--timeout', '120000', '--reporter', 'spec', ...mochaArgs, file], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+const crashes = [];
+for (const file of files) {
+  let run = runFile(file);
   process.stdout.write(run.stdout);
+  if (run.signal) {
+    // A known, intermittent native crash (node-web-audio-api, when a worker is terminated mid-render: about one
+    // in four runs of rapid-edits.test.ts) kills the process. It is reported loudly and the file runs once more;
+    // a failed assertion is never retried.
+    crashes.push(`${file} (${run.signal})`);
+    process.stdout.write(`\nWARNING: ${file} was killed by ${run.signal}; running it once more\n`);
+    run = runFile(file);
+    process.stdout.write(run.stdout);
+  }
   const passing = Number(/(\d+) passing/.exec(run.stdout)?.[1] ?? 0);
   const failing = Number(/(\d+) failing/.exec(run.stdout)?.[1] ?? 0);
   passed += passing;
   failed += failing;
   if (run.status !== 0) {
     if (failing === 0) failed += 1;
-    failedFiles.push(file);
+    failedFiles.push(run.signal ? `${file} (killed by ${run.signal})` : file);
   }
 }
+if (crashes.length > 0) process.stdout.write(`\nWARNING: processes killed by a signal (re-run once): ${crashes.join(', ')}\n`);
 if (failedFiles.length > 0) process.stdout.write(`\nfailed files: ${failedFiles.join(', ')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 || files.length === 0 ? 1 : 0;
