@@ -1,6 +1,6 @@
 import { AdaptiveChunkEmitter, planSuspendFrames, resolveChunkPolicy } from './chunk-planner';
 import { chooseCapture, createCapture, type Capture } from './capture/index';
-import { ScriptProcessorCapture } from './capture/script-processor-capture';
+import { SCRIPT_PROCESSOR_BUFFER_SIZE } from './capture/script-processor-capture';
 import { BlockQueue } from './capture/capture';
 import { PatchError } from './patch-error';
 import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
@@ -44,8 +44,7 @@ export interface StreamOutcome {
  * so all renders use the length the block-wise capture needs, and a patch reading `ctx.length` sees one value.
  */
 export function contextFramesFor(info: PatchInfo): Frames {
-  const align = new ScriptProcessorCapture({ channels: 1, sampleRate: info.sampleRate }).align;
-  return Math.ceil(info.frames / align) * align;
+  return Math.ceil(info.frames / SCRIPT_PROCESSOR_BUFFER_SIZE) * SCRIPT_PROCESSOR_BUFFER_SIZE;
 }
 
 /** Builds the patch's graph into a fresh context whose output runs through a unity-gain bus. */

@@ -155,7 +155,8 @@ export class RenderPool {
     if (options.signal?.aborted) throw new PatchError('cancelled', 'render cancelled', source.path);
     // The text also points validation errors at the offending field: read it when the caller had none.
     const text = source.text ?? (await readFile(source.path, 'utf8').catch(() => undefined));
-    const bundle = await bundlePatch(source);
+    // The text read here is the text compiled, so error positions always point into what ran.
+    const bundle = await bundlePatch({ path: source.path, text });
     return this.enqueue(mode, { path: source.path, text }, bundle, options);
   }
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { FRAME_INK, FrameRasteriser, formatTime } from '../../src/engine/frame-rasteriser';
 import { drawText, textWidth, type Plane } from '../../src/engine/pixel-font';
-import type { AudioChunk, PatchInfo } from '../../src/engine/render-types';
+import type { AudioChunk } from '../../src/engine/render-types';
 import { FREQUENCY_SCALES, type FrequencyScaleKind } from '../../src/engine/spectrogram-scale';
 import {
   SpectrogramFrames,
@@ -11,14 +11,9 @@ import {
   type FrameSink,
   type VideoPictureOptions,
 } from '../../src/engine/video-render';
-import { renderDemoAudio, renderTone } from './helpers/demo-audio';
+import { infoOf, renderDemoAudio, renderTone } from './helpers/demo-audio';
 
 const sampleRate = 48000;
-
-function infoOf(channels: Float32Array[]): PatchInfo {
-  const frames = channels[0].length;
-  return { duration: frames / sampleRate, sampleRate, channels: channels.length, seed: 0, frames };
-}
 
 /**
  * Runs audio through the video pipeline in chunks of the given sizes (cycled); keeps a digest of every

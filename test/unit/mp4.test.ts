@@ -14,14 +14,9 @@ import {
   videoFrameCount,
   type ChunkProducer,
 } from '../../src/engine/video-render';
-import { renderDemoAudio } from './helpers/demo-audio';
+import { infoOf, renderDemoAudio } from './helpers/demo-audio';
 
 const sampleRate = 48000;
-
-function infoOf(channels: Float32Array[]): PatchInfo {
-  const frames = channels[0].length;
-  return { duration: frames / sampleRate, sampleRate, channels: channels.length, seed: 0, frames };
-}
 
 function chunksOf(channels: Float32Array[], size: number): AudioChunk[] {
   const chunks: AudioChunk[] = [];

@@ -1,7 +1,7 @@
 // Real audio for the video and WAV tests and the MP4 benchmark: a small groove (filtered saw lead, sine
 // bass, kick, noise hats) rendered by node-web-audio-api's OfflineAudioContext. Long durations render in
 // segments with a pre-roll so memory stays constant; the note sequence is a pure function of time.
-import type { AudioChunk } from '../../../src/engine/render-types';
+import type { AudioChunk, PatchInfo } from '../../../src/engine/render-types';
 
 type WebAudio = typeof import('node-web-audio-api');
 
@@ -153,4 +153,10 @@ export async function renderTone(frequency: number, seconds: number, sampleRate:
   osc.start(0);
   const rendered = await ctx.startRendering();
   return rendered.getChannelData(0).slice();
+}
+
+/** The PatchInfo of rendered channels at `sampleRate` (48 kHz by default), as a streamed render reports it. */
+export function infoOf(channels: Float32Array[], sampleRate = 48000): PatchInfo {
+  const frames = channels[0].length;
+  return { duration: frames / sampleRate, sampleRate, channels: channels.length, seed: 0, frames };
 }
