@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { DEFAULT_CAPTURE } from './capture/index';
 import { PatchError, type PatchErrorData } from './patch-error';
 import { PATCH_DEFAULTS } from './patch-validation';
@@ -9,15 +8,16 @@ import type { PatchInfo, PatchSource, RenderedAudio, RenderOptions, StreamOption
 import type { FromWorker, WorkerRenderRequest } from './worker-protocol';
 import { readFile } from 'node:fs/promises';
 import { bundlePatch, bundleWorkletModule } from './patch-bundler';
+import { RenderProcess, type RenderProcessExit } from './render-process';
 import type { Milliseconds, RealTimeFactor, Seconds } from './units';
 
 /** Options of a render pool. */
 export interface RenderPoolOptions {
-  /** Number of worker threads (default: the number of cores). */
+  /** Number of render processes (default: the number of cores). */
   size?: number;
   /** Path of the built render worker (default: `render-worker.js` beside this bundle, else `dist/`). */
   workerScript?: string;
-  /** Heap limit of each worker in MB: a patch that allocates without end is stopped here (default 512; far above
+  /** Heap limit of each render process in MB: a patch that allocates without end is stopped here (default 512; far above
    * what a patch needs, as audio buffers live outside the heap, and low enough to stop a runaway allocation
    * before garbage collection thrashes past the progress timeout). */
   workerHeapMb?: number;
@@ -50,11 +50,14 @@ interface Job {
   lastProgressAt: Milliseconds;
   lastFrames: number;
   firstChunkMs?: Milliseconds;
-  cancelRequestedAt?: Milliseconds;
+  /** The consumer's handling of the chunks it has not finished taking. */
+  chunksInHand: Set<Promise<void>>;
+  /** Why the consumer refused a chunk, if it did: the render then fails. */
+  chunkFailure?: Error;
 }
 
 interface Slot {
-  worker: Worker;
+  process: RenderProcess;
   ready: Promise<void>;
   job?: Job;
 }
@@ -62,9 +65,10 @@ interface Slot {
 let nextJobId = 1;
 
 /**
- * Renders patches on worker threads, so a slow or runaway patch never blocks the caller. Workers stay warm
- * (node-web-audio-api and the bundler loaded) between renders; a worker whose render hangs, runs out of memory or
- * is cancelled mid-render is terminated and replaced, which releases its contexts and worklet threads.
+ * Renders patches in worker processes (see RenderProcess), so a slow, runaway or crashing patch never blocks or
+ * takes down the caller. Workers stay warm (node-web-audio-api loaded) between renders, and the pool keeps as
+ * many as it may run at once; a worker whose render hangs, runs out of memory or is cancelled mid-render is
+ * killed and replaced, which releases its contexts and worklet threads.
  */
 export class RenderPool {
   private readonly slots: Slot[] = [];
@@ -93,7 +97,7 @@ export class RenderPool {
     return this.size;
   }
 
-  /** Number of live worker threads (for leak checks). */
+  /** Number of live worker processes (for leak checks). */
   get workerCount(): number {
     return this.slots.length;
   }
@@ -132,7 +136,7 @@ export class RenderPool {
     return { info, channels: done.channels, totalMs: done.totalMs };
   }
 
-  /** Terminates every worker; pending renders are rejected. */
+  /** Ends every worker process; pending renders are rejected. */
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.watchdog) clearInterval(this.watchdog);
@@ -141,7 +145,8 @@ export class RenderPool {
     await Promise.all(
       this.slots.splice(0).map((slot) => {
         slot.job?.reject(error);
-        return slot.worker.terminate();
+        slot.process.kill();
+        return slot.process.whenGone();
       }),
     );
   }
@@ -181,6 +186,7 @@ export class RenderPool {
         reject,
         lastProgressAt: performance.now(),
         lastFrames: 0,
+        chunksInHand: new Set(),
       };
       const onAbort = (): void => this.cancel(job);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -204,65 +210,71 @@ export class RenderPool {
     }
     const slot = this.slots.find((s) => s.job === job);
     if (!slot) return;
-    // A render parked at a suspend point holds its context and worklet threads: terminating the worker releases them.
+    // A render parked at a suspend point holds its context and worklet threads: killing the worker releases them.
     job.reject(new PatchError('cancelled', 'render cancelled', job.request.source.path));
     this.replace(slot);
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerScript, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
-    worker.unref();
-    // Native code may still write to the thread's stdio: drain and discard it, so nothing is printed at clean-up.
-    worker.stdout.resume();
-    worker.stderr.resume();
     let markReady!: () => void;
-    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (markReady = resolve)) };
-    worker.on('message', (message: FromWorker) => {
-      if (message.type === 'ready') markReady();
-      else if (message.type === 'bundle-worklet') this.bundleWorkletFor(slot, message.requestId, message.file);
-      else this.onMessage(slot, message);
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const slot = {} as Slot;
+    slot.ready = ready;
+    slot.process = new RenderProcess({
+      script: this.workerScript,
+      heapMb: this.heapMb,
+      onMessage: (message) => {
+        if (message.type === 'ready') markReady();
+        else if (message.type === 'bundle-worklet') this.bundleWorkletFor(slot, message.requestId, message.file);
+        else if (message.type === 'log') this.forwardLog(slot, message);
+        else this.onMessage(slot, message);
+      },
+      onExit: (exit) => this.onWorkerFailure(slot, exit),
     });
-    worker.on('error', (err: Error & { code?: string }) => this.onWorkerFailure(slot, err));
-    worker.on('exit', () => this.onWorkerFailure(slot, new Error('render worker exited')));
     return slot;
   }
 
   /** Bundles a worklet module a worker's patch asked for, and answers that worker. */
   private bundleWorkletFor(slot: Slot, requestId: number, file: string): void {
     bundleWorkletModule(file).then(
-      (bundle) => slot.worker.postMessage({ type: 'worklet-bundle', requestId, bundle }),
+      (bundle) => slot.process.post({ type: 'worklet-bundle', requestId, bundle }),
       (err: unknown) => {
         const error = err instanceof PatchError ? err : new PatchError('compile', err instanceof Error ? err.message : String(err), file);
-        slot.worker.postMessage({ type: 'worklet-bundle', requestId, error: error.toData() });
+        slot.process.post({ type: 'worklet-bundle', requestId, error: error.toData() });
       },
     );
   }
 
+  /** Hands a line the patch printed to whoever started its render. */
+  private forwardLog(slot: Slot, message: Extract<FromWorker, { type: 'log' }>): void {
+    const job = slot.job;
+    if (job && message.id === job.request.id) job.options.onLog?.({ level: message.level, text: message.text });
+  }
+
+  /** Kills a worker and starts its successor at once, so the next render finds a warm one. */
   private replace(slot: Slot): void {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
     slot.job = undefined;
-    slot.worker.removeAllListeners('exit');
-    slot.worker.removeAllListeners('error');
-    slot.worker.on('error', () => undefined);
-    void slot.worker.terminate();
+    slot.process.kill();
+    if (!this.disposed && index >= 0 && this.slots.length < this.size) this.slots.push(this.spawn());
     this.pump();
   }
 
-  private onWorkerFailure(slot: Slot, err: Error & { code?: string }): void {
+  private onWorkerFailure(slot: Slot, exit: RenderProcessExit): void {
     const job = slot.job;
     if (job) {
       const file = job.request.source.path;
       const error =
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        exit.kind === 'memory'
           ? new PatchError('memory', `the patch ran out of memory (render worker heap limit ${this.heapMb} MB) and was stopped`, file)
-          : new PatchError('runtime', `render worker failed: ${err.message}`, file);
+          : new PatchError('runtime', `render worker failed: ${exit.detail}`, file);
       job.reject(error);
     }
     this.replace(slot);
   }
 
-  private onMessage(slot: Slot, message: Exclude<FromWorker, { type: 'ready' | 'bundle-worklet' }>): void {
+  private onMessage(slot: Slot, message: Exclude<FromWorker, { type: 'ready' | 'bundle-worklet' | 'log' }>): void {
     const job = slot.job;
     if (!job || message.id !== job.request.id) return;
     const now = performance.now();
@@ -283,6 +295,7 @@ export class RenderPool {
         return;
       case 'chunk': {
         job.lastProgressAt = now;
+        if (job.chunkFailure) return;
         job.firstChunkMs ??= message.atMs;
         const bytes = message.channels.reduce((sum, c) => sum + c.byteLength, 0);
         let taken: void | Promise<void>;
@@ -291,23 +304,24 @@ export class RenderPool {
         } catch (err) {
           taken = Promise.reject(err);
         }
-        Promise.resolve(taken).then(
+        const handled = Promise.resolve(taken).then(
           () => {
-            if (slot.job === job) slot.worker.postMessage({ type: 'ack', id: job.request.id, bytes });
+            if (slot.job === job) slot.process.post({ type: 'ack', id: job.request.id, bytes });
           },
           (err: unknown) => {
+            job.chunkFailure ??= err instanceof Error ? err : new Error(String(err));
             if (slot.job !== job) return;
-            job.reject(err instanceof Error ? err : new Error(String(err)));
+            job.reject(job.chunkFailure);
             this.replace(slot);
           },
         );
+        job.chunksInHand.add(handled);
+        void handled.then(() => job.chunksInHand.delete(handled));
         return;
       }
       case 'progress':
         job.lastProgressAt = now;
         job.options.onProgress?.(message.progress);
-        return;
-      case 'log':
         return;
       case 'error':
         slot.job = undefined;
@@ -317,9 +331,13 @@ export class RenderPool {
       case 'oneshot-done':
       case 'stream-done':
         slot.job = undefined;
-        if (job.info) job.resolve({ done: message, info: job.info, firstChunkMs: job.firstChunkMs });
-        else job.reject(new Error('render worker finished without reporting the patch'));
         this.pump();
+        // The render is done only once the consumer has taken every chunk: one it refused fails the render.
+        void Promise.all([...job.chunksInHand]).then(() => {
+          if (job.chunkFailure) job.reject(job.chunkFailure);
+          else if (job.info) job.resolve({ done: message, info: job.info, firstChunkMs: job.firstChunkMs });
+          else job.reject(new Error('render worker finished without reporting the patch'));
+        });
         return;
     }
   }
@@ -340,7 +358,7 @@ export class RenderPool {
       void target.ready.then(() => {
         if (target.job === job) {
           job.lastProgressAt = performance.now();
-          target.worker.postMessage(job.request);
+          target.process.post(job.request);
         }
       });
     }

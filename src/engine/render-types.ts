@@ -66,6 +66,14 @@ export interface RenderOptions {
   timeout?: Seconds;
   /** Cancels the render at any moment. */
   signal?: AbortSignal;
+  /** Receives what the patch prints with `console.*` (default: dropped). */
+  onLog?: (entry: PatchLogEntry) => void;
+}
+
+/** A line a patch printed with `console.log`, `console.warn` or `console.error`. */
+export interface PatchLogEntry {
+  level: 'log' | 'warn' | 'error';
+  text: string;
 }
 
 /** Options of a streamed render. */

@@ -1,5 +1,5 @@
-// Entry of a render worker thread: loads node-web-audio-api once, then renders patches on request.
-import { parentPort } from 'node:worker_threads';
+// Entry of a render worker process (forked by RenderProcess): loads node-web-audio-api once, then renders patches
+// on request.
 import { format } from 'node:util';
 import type { PatchBundle } from './patch-bundler';
 import { PatchError } from './patch-error';
@@ -8,12 +8,15 @@ import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
 import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest } from './worker-protocol';
 
-const port = parentPort;
-if (!port) throw new Error('render-worker must run in a worker thread');
+if (!process.send) throw new Error('render-worker must run as a forked process (RenderProcess)');
+const send = process.send.bind(process);
 
-function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(message, transfer);
+function post(message: FromWorker): void {
+  send(message);
 }
+
+// The pool owns this process: when it goes (closed, crashed, killed), so does this render.
+process.on('disconnect', () => process.exit(0));
 
 /** Audio sent and not yet acknowledged by the consumer, with whoever waits for room. */
 class ChunkCredits {
@@ -106,7 +109,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
     post({ type: 'info', id: request.id, info: patch.info, loadMs: performance.now() - received });
     if (request.mode === 'oneshot') {
       const channels = await renderOneShot(web, patch, faults, position);
-      post({ type: 'oneshot-done', id: request.id, channels, totalMs: performance.now() - received }, channels.map((c) => c.buffer as ArrayBuffer));
+      post({ type: 'oneshot-done', id: request.id, channels, totalMs: performance.now() - received });
       return;
     }
     const outcome = await renderStreamed(
@@ -117,7 +120,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
         chunk: (chunk) => {
           if (control.cancelled) return;
           credits.sent(chunk.channels.reduce((sum, c) => sum + c.byteLength, 0));
-          post({ type: 'chunk', id: request.id, startFrame: chunk.startFrame, channels: chunk.channels, atMs: performance.now() - received }, chunk.channels.map((c) => c.buffer as ArrayBuffer));
+          post({ type: 'chunk', id: request.id, startFrame: chunk.startFrame, channels: chunk.channels, atMs: performance.now() - received });
         },
         progress: (progress) => {
           if (!control.cancelled) post({ type: 'progress', id: request.id, progress });
@@ -139,7 +142,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
   }
 }
 
-// esbuild runs in the pool's thread, never here: a terminated worker would leave its esbuild process unreaped.
+// esbuild runs in the pool's process, never here: one esbuild service serves every render.
 let nextBundleRequest = 1;
 const pendingBundles = new Map<number, { resolve(bundle: PatchBundle): void; reject(error: Error): void }>();
 setWorkletBundler(
@@ -151,7 +154,7 @@ setWorkletBundler(
     }),
 );
 
-port.on('message', (message: ToWorker) => {
+process.on('message', (message: ToWorker) => {
   if (message.type === 'worklet-bundle') {
     const pending = pendingBundles.get(message.requestId);
     pendingBundles.delete(message.requestId);
