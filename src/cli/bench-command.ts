@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { printPatchLog } from '../engine/patch-log';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice } from './options';
 import { expandPatchArgs } from './patch-args';
@@ -67,7 +68,8 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
     firstChunkMs: median(first),
     rtfBatch: batchMs / 1000 / seconds,
     rtfStream: streamMs / 1000 / seconds,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    // This process and its render worker, each at its own peak (an upper bound of their sum at any moment).
+    peakRssMb: process.resourceUsage().maxRSS / 1024 + pool.peakWorkerRssMb,
   };
 }
 
@@ -76,7 +78,7 @@ export async function benchCommand(argv: string[], signal: AbortSignal): Promise
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { capture: { type: 'string' }, json: { type: 'boolean' }, runs: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('bench takes exactly one patch');
   const [patch] = expandPatchArgs(positionals);
-  const pool = new RenderPool({ size: 1 });
+  const pool = new RenderPool({ size: 1, onLog: printPatchLog });
   try {
     const figures = await benchPatch(pool, patch, captureChoice(values.capture), values.runs ? Number(values.runs) : 3, signal);
     if (values.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

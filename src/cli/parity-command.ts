@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runParityTest } from '../engine/parity-test';
+import { printPatchLog } from '../engine/patch-log';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice, chunkChoice } from './options';
 import { expandPatchArgs } from './patch-args';
@@ -14,7 +15,7 @@ export async function parityCommand(argv: string[], signal: AbortSignal): Promis
   });
   if (positionals.length !== 1) throw new UsageError('parity takes exactly one patch');
   const [patch] = expandPatchArgs(positionals);
-  const pool = new RenderPool({ size: 1 });
+  const pool = new RenderPool({ size: 1, onLog: printPatchLog });
   try {
     const report = await runParityTest(pool, { path: patch }, { chunk: chunkChoice(values.chunk), capture: captureChoice(values.capture), signal });
     if (values.json) {

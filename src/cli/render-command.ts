@@ -5,6 +5,7 @@ import { renderToMp4, renderToWav } from '../engine/file-render';
 import { outputWarnings, type OutputReport } from '../engine/output-analysis';
 import { PatchError } from '../engine/patch-error';
 import { patchBaseName } from '../engine/patch-files';
+import { printPatchLog } from '../engine/patch-log';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice, colormapName, frequencyScale, positiveInteger, positiveNumber, videoMode, videoSize, wavFormat } from './options';
 import { expandPatchArgs, outputPaths } from './patch-args';
@@ -74,7 +75,7 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
   const outputs = outputPaths(patches, values.out, format, patchBaseName);
   const json = values.json === true;
   const progress = new ProgressDisplay(process.stderr, patches.length);
-  const pool = new RenderPool({ size: Math.min(workers, patches.length) });
+  const pool = new RenderPool({ size: Math.min(workers, patches.length), onLog: printPatchLog });
   const started = performance.now();
   try {
     const outcomes = await Promise.all(
@@ -114,8 +115,8 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
     progress.finish();
     const failed = outcomes.filter((o) => !o.ok).length;
     const summary = `${outcomes.length - failed} rendered, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(2)} s`;
-    // maxRSS covers the worker threads too: they live in this process.
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    // This process and its render workers, each at its own peak (an upper bound of their sum at any moment).
+    const peakRssMb = process.resourceUsage().maxRSS / 1024 + pool.peakWorkerRssMb;
     if (json) process.stdout.write(`${JSON.stringify({ summary, peakRssMb, results: outcomes }, (_key, value: unknown) => (value === -Infinity ? null : value), 2)}\n`);
     else process.stderr.write(`${summary}\n`);
     if (signal.aborted) return 130;

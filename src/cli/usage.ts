@@ -7,7 +7,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage: patchscope <command> [options]
 
 Commands:
-  render <patch|glob>...   Render patches to WAV or MP4 files (in parallel on worker threads).
+  render <patch|glob>...   Render patches to WAV or MP4 files (in parallel in worker processes).
       --out FILE|DIR         Output file (one patch) or folder (default: beside each patch, NAME.wav)
       --format wav|mp4       Output format (default wav)
       --bit-depth 16|24|32f  WAV sample format (default 16)

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DEFAULT_CAPTURE } from './capture/index';
 import { PatchError, type PatchErrorData } from './patch-error';
 import { PATCH_DEFAULTS } from './patch-validation';
-import type { PatchInfo, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
+import type { PatchInfo, PatchLogEntry, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
 import type { FromWorker, WorkerRenderRequest } from './worker-protocol';
 import { readFile } from 'node:fs/promises';
 import { bundlePatch, bundleWorkletModule } from './patch-bundler';
@@ -21,6 +21,15 @@ export interface RenderPoolOptions {
    * what a patch needs, as audio buffers live outside the heap, and low enough to stop a runaway allocation
    * before garbage collection thrashes past the progress timeout). */
   workerHeapMb?: number;
+  /** Receives what patches print with `console.*` when their render has no `onLog` of its own (default: dropped). */
+  onLog?: (entry: PatchLogEntry, file: string) => void;
+  /**
+   * Renders one worker process runs before it is replaced (default 100): node-web-audio-api keeps native state
+   * for the life of a process, and a fresh process bounds what a long editing session can accumulate.
+   */
+  rendersPerWorker?: number;
+  /** How long a worker beyond the two kept warm may stay idle before it ends (default 30 s). */
+  idleWorkerMs?: Milliseconds;
 }
 
 /** Default time without progress before a render's worker is killed. */
@@ -59,8 +68,17 @@ interface Job {
 interface Slot {
   process: RenderProcess;
   ready: Promise<void>;
+  /** True once the process has loaded node-web-audio-api. */
+  warm: boolean;
   job?: Job;
+  /** Renders this process has finished. */
+  renders: number;
+  /** When it last became idle. */
+  idleSince: Milliseconds;
 }
+
+/** Workers kept warm when idle (a render and the one superseding it); more end after `idleWorkerMs`. */
+const MIN_WARM_WORKERS = 2;
 
 let nextJobId = 1;
 
@@ -76,14 +94,22 @@ export class RenderPool {
   private readonly size: number;
   private readonly workerScript: string;
   private readonly heapMb: number;
+  private readonly onLog: RenderPoolOptions['onLog'];
+  private readonly rendersPerWorker: number;
+  private readonly idleWorkerMs: Milliseconds;
   private readonly rtfByPatch = new Map<string, RealTimeFactor>();
+  private readonly workerPeaks = new Map<Slot, number>();
   private watchdog: NodeJS.Timeout | undefined;
+  private idleReaper: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(options: RenderPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? os.availableParallelism());
     this.workerScript = options.workerScript ?? defaultWorkerScript();
     this.heapMb = options.workerHeapMb ?? 512;
+    this.onLog = options.onLog;
+    this.rendersPerWorker = Math.max(1, options.rendersPerWorker ?? 100);
+    this.idleWorkerMs = options.idleWorkerMs ?? 30_000;
   }
 
   /** Starts the workers now instead of at the first render (a warm pool answers the first edit faster). */
@@ -100,6 +126,21 @@ export class RenderPool {
   /** Number of live worker processes (for leak checks). */
   get workerCount(): number {
     return this.slots.length;
+  }
+
+  /** Process ids of the live workers (for leak and isolation checks). */
+  get workerPids(): number[] {
+    return this.slots.flatMap((slot) => (slot.process.pid === undefined ? [] : [slot.process.pid]));
+  }
+
+  /**
+   * Sum of the peak resident memory of every worker process this pool has run, as they reported it at the end of
+   * their renders: with the caller's own peak, an upper bound of the memory a job took.
+   */
+  get peakWorkerRssMb(): number {
+    let total = 0;
+    for (const peak of this.workerPeaks.values()) total += peak;
+    return total;
   }
 
   /** The real-time factor last measured for a patch file, if any. */
@@ -140,6 +181,7 @@ export class RenderPool {
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.idleReaper) clearTimeout(this.idleReaper);
     const error = new PatchError('cancelled', 'render pool disposed', '');
     for (const job of this.queue.splice(0)) job.reject(error);
     await Promise.all(
@@ -152,8 +194,8 @@ export class RenderPool {
   }
 
   /**
-   * Bundles in this thread (esbuild is a child process driven asynchronously, so nothing blocks here): a worker
-   * terminated while it drove esbuild would leave the esbuild process behind, unreaped.
+   * Bundles in this process (esbuild is a child process driven asynchronously, so nothing blocks here): one esbuild
+   * service serves every render, and killing a worker never leaves a bundler behind.
    */
   private async run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions): Promise<JobResult> {
     if (this.disposed) throw new PatchError('cancelled', 'render pool disposed', source.path);
@@ -218,8 +260,10 @@ export class RenderPool {
   private spawn(): Slot {
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const slot = {} as Slot;
-    slot.ready = ready;
+    const slot = { warm: false, renders: 0, idleSince: performance.now() } as Slot;
+    slot.ready = ready.then(() => {
+      slot.warm = true;
+    });
     slot.process = new RenderProcess({
       script: this.workerScript,
       heapMb: this.heapMb,
@@ -248,7 +292,10 @@ export class RenderPool {
   /** Hands a line the patch printed to whoever started its render. */
   private forwardLog(slot: Slot, message: Extract<FromWorker, { type: 'log' }>): void {
     const job = slot.job;
-    if (job && message.id === job.request.id) job.options.onLog?.({ level: message.level, text: message.text });
+    if (!job || message.id !== job.request.id) return;
+    const entry: PatchLogEntry = { level: message.level, text: message.text };
+    if (job.options.onLog) job.options.onLog(entry);
+    else this.onLog?.(entry, job.request.source.path);
   }
 
   /** Kills a worker and starts its successor at once, so the next render finds a warm one. */
@@ -257,7 +304,7 @@ export class RenderPool {
     if (index >= 0) this.slots.splice(index, 1);
     slot.job = undefined;
     slot.process.kill();
-    if (!this.disposed && index >= 0 && this.slots.length < this.size) this.slots.push(this.spawn());
+    if (!this.disposed && index >= 0 && this.slots.length < Math.min(this.size, MIN_WARM_WORKERS)) this.slots.push(this.spawn());
     this.pump();
   }
 
@@ -324,14 +371,13 @@ export class RenderPool {
         job.options.onProgress?.(message.progress);
         return;
       case 'error':
-        slot.job = undefined;
+        this.finishJob(slot);
         job.reject(PatchError.fromData(message.error as PatchErrorData));
-        this.pump();
         return;
       case 'oneshot-done':
       case 'stream-done':
-        slot.job = undefined;
-        this.pump();
+        this.workerPeaks.set(slot, Math.max(message.peakRssMb, this.workerPeaks.get(slot) ?? 0));
+        this.finishJob(slot);
         // The render is done only once the consumer has taken every chunk: one it refused fails the render.
         void Promise.all([...job.chunksInHand]).then(() => {
           if (job.chunkFailure) job.reject(job.chunkFailure);
@@ -342,10 +388,39 @@ export class RenderPool {
     }
   }
 
+  /** Frees a worker whose render ended, retiring it once it has run `rendersPerWorker` renders. */
+  private finishJob(slot: Slot): void {
+    slot.job = undefined;
+    slot.idleSince = performance.now();
+    if (++slot.renders >= this.rendersPerWorker) this.replace(slot);
+    else this.pump();
+    this.scheduleIdleReaping();
+  }
+
+  /** Ends workers beyond MIN_WARM_WORKERS that stayed idle for `idleWorkerMs` (after a batch of renders). */
+  private scheduleIdleReaping(): void {
+    if (this.idleReaper || this.slots.length <= MIN_WARM_WORKERS) return;
+    this.idleReaper = setTimeout(() => {
+      this.idleReaper = undefined;
+      if (this.disposed) return;
+      const now = performance.now();
+      for (const slot of [...this.slots]) {
+        if (this.slots.length <= MIN_WARM_WORKERS) break;
+        if (!slot.job && now - slot.idleSince >= this.idleWorkerMs) {
+          this.slots.splice(this.slots.indexOf(slot), 1);
+          slot.process.kill();
+        }
+      }
+      this.scheduleIdleReaping();
+    }, this.idleWorkerMs);
+    this.idleReaper.unref();
+  }
+
   private pump(): void {
     if (this.disposed) return;
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.job);
+      // A warm idle worker first: a process still starting answers later.
+      let slot = this.slots.find((s) => !s.job && s.warm) ?? this.slots.find((s) => !s.job);
       if (!slot && this.slots.length < this.size) {
         slot = this.spawn();
         this.slots.push(slot);

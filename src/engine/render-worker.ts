@@ -18,6 +18,11 @@ function post(message: FromWorker): void {
 // The pool owns this process: when it goes (closed, crashed, killed), so does this render.
 process.on('disconnect', () => process.exit(0));
 
+/** This process's peak resident memory since it started, in MB. */
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 /** Audio sent and not yet acknowledged by the consumer, with whoever waits for room. */
 class ChunkCredits {
   private chunks = 0;
@@ -109,7 +114,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
     post({ type: 'info', id: request.id, info: patch.info, loadMs: performance.now() - received });
     if (request.mode === 'oneshot') {
       const channels = await renderOneShot(web, patch, faults, position);
-      post({ type: 'oneshot-done', id: request.id, channels, totalMs: performance.now() - received });
+      post({ type: 'oneshot-done', id: request.id, channels, totalMs: performance.now() - received, peakRssMb: peakRssMb() });
       return;
     }
     const outcome = await renderStreamed(
@@ -131,7 +136,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
       faults,
       position,
     );
-    post({ type: 'stream-done', id: request.id, ...outcome, totalMs: performance.now() - received });
+    post({ type: 'stream-done', id: request.id, ...outcome, totalMs: performance.now() - received, peakRssMb: peakRssMb() });
   } catch (err) {
     const error = err instanceof PatchError ? err : toPatchError(err, request.source.path, render.patch?.mappers ?? []);
     post({ type: 'error', id: request.id, error: error.toData() });

@@ -61,7 +61,7 @@ export type FromWorker =
   | { type: 'chunk'; id: number; startFrame: Frames; channels: Float32Array[]; atMs: Milliseconds }
   | { type: 'progress'; id: number; progress: RenderProgress }
   | { type: 'log'; id: number; level: 'log' | 'warn' | 'error'; text: string }
-  | { type: 'oneshot-done'; id: number; channels: Float32Array[]; totalMs: Milliseconds }
+  | { type: 'oneshot-done'; id: number; channels: Float32Array[]; totalMs: Milliseconds; peakRssMb: number }
   | {
       type: 'stream-done';
       id: number;
@@ -72,6 +72,8 @@ export type FromWorker =
       probeRtf: RealTimeFactor;
       renderMs: Milliseconds;
       totalMs: Milliseconds;
+      /** The worker process's peak resident memory so far. */
+      peakRssMb: number;
       cancelled: boolean;
       skippedPoints: number;
     }

@@ -23,7 +23,7 @@ import { TimingsRecorder } from './timings';
 /** Everything the extension holds while active. */
 class Patchscope extends Disposable {
   readonly output = this._register(vscode.window.createOutputChannel('Patchscope'));
-  readonly engine = this._register(new EngineHost());
+  readonly engine = this._register(new EngineHost(this.output));
   readonly diagnostics = this._register(new PatchDiagnostics());
   readonly timings = new TimingsRecorder();
   readonly preview: PreviewPanel;

@@ -209,8 +209,7 @@ describe('rapid edits', function () {
     }
   });
 
-  // Known failure (reported to the lead): a worker terminated on cancel leaves its esbuild service child
-  // unreaped, one zombie process per cancelled render that had started bundling.
+  // Each cancel kills a worker process: every one must be reaped, and no bundler process may be left behind.
   it('cancelled renders leave no zombie child processes', async () => {
     const pool = new RenderPool({ size: 1 });
     try {

@@ -110,4 +110,95 @@ describe('render pool', function () {
       /disk full/,
     );
   });
+
+  it('a consumer that refuses the last chunk fails the render, even when the worker has already finished', async () => {
+    const file = example('hello.synth.js');
+    let chunks = 0;
+    const total = (await pool.stream({ path: file })).chunks;
+    await assert.rejects(
+      pool.stream({ path: file }, {
+        onChunk: async () => {
+          if (++chunks < total) return;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          throw new Error('disk full at the end');
+        },
+      }),
+      /disk full at the end/,
+    );
+  });
 });
+
+/** A patch that prints, so the test can tell where its output went. */
+const chattyPatch = (tag: string): string => `export default { duration: 0.1, build(ctx, out) {
+  console.log('voices', 3, { tag: '${tag}' }); console.warn('careful');
+  const o = new OscillatorNode(ctx); o.connect(out); o.start(); } };`;
+
+describe('render pool: worker processes', function () {
+  this.timeout(120_000);
+
+  it('a worker that dies by a signal fails only its own render; the host and the pool go on', async () => {
+    const pool = new RenderPool({ size: 1 });
+    try {
+      await pool.warmUp();
+      const [victim] = pool.workerPids;
+      const render = pool.stream({ path: fixture('long-light.synth.js') }, { onChunk: () => void process.kill(victim, 'SIGSEGV') });
+      await assert.rejects(render, (err: unknown) => err instanceof PatchError && err.kind === 'runtime' && /killed by SIGSEGV/.test(err.message));
+      const after = await streamAll(pool, fixture('random-seeded.synth.js'));
+      assert.equal(after[0].length, 24000);
+      assert.ok(!pool.workerPids.includes(victim));
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('replaces a worker after `rendersPerWorker` renders, and every worker renders the same samples', async () => {
+    const pool = new RenderPool({ size: 1, rendersPerWorker: 3 });
+    try {
+      const pidsSeen: number[] = [];
+      const renders: Float32Array[][] = [];
+      for (let i = 0; i < 7; i++) {
+        await pool.warmUp();
+        pidsSeen.push(pool.workerPids[0]);
+        renders.push(await streamAll(pool, fixture('random-seeded.synth.js')));
+      }
+      assert.equal(new Set(pidsSeen.slice(0, 3)).size, 1);
+      assert.equal(new Set(pidsSeen).size, 3, `workers used: ${pidsSeen.join(', ')}`);
+      assert.notEqual(pidsSeen[2], pidsSeen[3]);
+      for (const samples of renders.slice(1)) assert.equal(compareAudio(renders[0], samples).bitExact, true);
+      assert.equal(pool.workerCount, 1);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('ends idle workers beyond the two it keeps warm', async () => {
+    const pool = new RenderPool({ size: 4, idleWorkerMs: 400 });
+    try {
+      await Promise.all(Array.from({ length: 4 }, () => pool.stream({ path: fixture('random-seeded.synth.js') })));
+      assert.equal(pool.workerCount, 4);
+      const started = pool.workerPids;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(pool.workerCount, 2);
+      const gone = started.filter((pid) => !pool.workerPids.includes(pid));
+      for (const pid of gone) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} ended`);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('passes what a patch prints to the render’s onLog, else to the pool’s', async () => {
+    const pooled: string[] = [];
+    const pool = new RenderPool({ size: 1, onLog: (entry, file) => pooled.push(`${path.basename(file)} ${entry.level} ${entry.text}`) });
+    try {
+      const own: string[] = [];
+      await pool.stream({ path: fixture('chatty.synth.js'), text: chattyPatch('own') }, { onLog: (entry) => own.push(`${entry.level} ${entry.text}`) });
+      assert.deepEqual(own, ["log voices 3 { tag: 'own' }", 'warn careful']);
+      assert.deepEqual(pooled, []);
+      await pool.renderOneShot({ path: fixture('chatty.synth.js'), text: chattyPatch('pool') });
+      assert.deepEqual(pooled, ["chatty.synth.js log voices 3 { tag: 'pool' }", 'chatty.synth.js warn careful']);
+    } finally {
+      await pool.dispose();
+    }
+  });
+});
+
