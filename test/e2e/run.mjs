@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { commandScenarios } from './scenarios/commands.mjs';
-import { benchMarkdown, measureKeystrokes } from './scenarios/bench.mjs';
+import { benchMarkdown, measureKeystrokes, measureRenderNowClicks } from './scenarios/bench.mjs';
 import { followPatch, previewScenarios, SINE } from './scenarios/preview.mjs';
 import { workbenchScenarios } from './scenarios/workbench.mjs';
 import { commandTitle, extensionProvides, log, Session } from './lib/session.mjs';
@@ -107,6 +107,7 @@ if (options.bench) {
         // One edit to warm the render workers, then the measured ones.
         await measureKeystrokes(session, frame, { edits: 1 });
         const result = await measureKeystrokes(session, frame, { edits: Number(options.edits) });
+        result.clicks = await measureRenderNowClicks(frame, { clicks: Number(options.edits) });
         const context = {
           codeServer: '4.139.1',
           chromium: execFileSync(process.env.PATCHSCOPE_CHROMIUM ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(' ')[1],

@@ -57,6 +57,8 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
         return {
           renderId: start.renderId,
           keyToHostEditMs: start.editAt - keyAt,
+          keyToFirstChunkPostedMs: chunk.postedAt - keyAt,
+          keyToRenderStartReceivedMs: start.at - keyAt,
           keyToFirstChunkMs: chunk.at - keyAt,
           keyToFirstSourceStartMs: source.at - keyAt,
           keyToFirstSoundMs: source.at + (source.when - source.contextTime + source.outputLatency) * 1000 - keyAt,
@@ -70,10 +72,51 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
   return { edits: results };
 }
 
+/**
+ * Renders started from the preview's own "Render now" button: no keystroke and no editor work, so the figures
+ * separate the extension's part (webview to host, host to first chunk posted) from the way back to the webview.
+ * @returns {Promise<object[]>}
+ */
+export async function measureRenderNowClicks(frame, { clicks = 6, settleMs = 1500 } = {}) {
+  const results = [];
+  for (let i = 0; i < clicks; i++) {
+    const { messages: before } = await probeRecords(frame);
+    const known = new Set(before.filter((m) => m.type === 'renderStart').map((m) => m.renderId));
+    const clickAt = await frame.evaluate(() => {
+      const button = document.querySelector('vscode-toolbar-button[label="Render now"]');
+      const at = performance.timeOrigin + performance.now();
+      button.click();
+      return at;
+    });
+    results.push(
+      await waitFor(
+        `the render of click ${i + 1}`,
+        async () => {
+          const { messages } = await probeRecords(frame);
+          const start = messages.find((m) => m.type === 'renderStart' && !known.has(m.renderId));
+          const chunk = start && messages.find((m) => m.type === 'chunk' && m.renderId === start.renderId);
+          if (!chunk) return undefined;
+          return {
+            clickToHostMs: start.editAt - clickAt,
+            clickToFirstChunkPostedMs: chunk.postedAt - clickAt,
+            clickToRenderStartReceivedMs: start.at - clickAt,
+            clickToFirstChunkMs: chunk.at - clickAt,
+          };
+        },
+        { timeoutMs: 30_000, intervalMs: 5 },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  }
+  return results;
+}
+
 /** The benchmark's figures as a Markdown table. */
 export function benchMarkdown(result, context) {
   const rows = [
     ['keystroke → host sees the edit', 'keyToHostEditMs'],
+    ['keystroke → host posts the first chunk to the webview', 'keyToFirstChunkPostedMs'],
+    ['keystroke → render-start message in the preview (posted before any audio)', 'keyToRenderStartReceivedMs'],
     ['keystroke → first chunk in the preview', 'keyToFirstChunkMs'],
     ['keystroke → first chunk started (AudioBufferSourceNode.start)', 'keyToFirstSourceStartMs'],
     ['keystroke → first sound (scheduled time + output latency)', 'keyToFirstSoundMs'],
@@ -84,10 +127,18 @@ export function benchMarkdown(result, context) {
     '| measure | median | min | max |',
     '| --- | ---: | ---: | ---: |',
   ];
-  for (const [label, key] of rows) {
-    const s = summarise(result.edits.map((edit) => edit[key]));
+  const row = (label, values) => {
+    const s = summarise(values);
     lines.push(`| ${label} | ${s.median.toFixed(1)} ms | ${s.min.toFixed(1)} ms | ${s.max.toFixed(1)} ms |`);
-  }
+  };
+  for (const [label, key] of rows) row(label, result.edits.map((edit) => edit[key]));
+  const clickRows = [
+    ['"Render now" click in the preview → host starts the render', 'clickToHostMs'],
+    ['"Render now" click → host posts the first chunk', 'clickToFirstChunkPostedMs'],
+    ['"Render now" click → render-start message back in the preview', 'clickToRenderStartReceivedMs'],
+    ['"Render now" click → first chunk in the preview', 'clickToFirstChunkMs'],
+  ];
+  for (const [label, key] of clickRows) if (result.clicks?.length) row(label, result.clicks.map((click) => click[key]));
   lines.push('', 'Keystroke: the keydown event in the workbench page; chunk and sound: the preview webview; edit: the extension host.');
   return lines.join('\n');
 }
