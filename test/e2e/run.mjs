@@ -4,7 +4,9 @@
 //   npm run test:e2e                      build, then every scenario (node:test report on stdout)
 //   node test/e2e/run.mjs --bench         open the preview and measure keystroke-to-chunk / -to-sound
 //   options: --edits N (bench edits, default 8)  --keep (keep the temp folders)  --grep TEXT (scenarios to run)
-//            --suite workbench,preview,commands (groups to run; all by default)
+//            --suite workbench,preview,commands (groups to run; these three by default)
+//            --suite trust (Restricted Mode, in a session of its own with workspace trust on; `npm run test:e2e`
+//            runs it after the others)
 //   env: PATCHSCOPE_E2E_HEADED=1 shows the browser; PATCHSCOPE_CHROMIUM overrides /usr/bin/chromium.
 //
 // Screenshots of failed scenarios, and the logs of code-server and the extension host, go to test-results/.
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { commandScenarios } from './scenarios/commands.mjs';
 import { benchMarkdown, measureKeystrokes, measureRenderNowClicks } from './scenarios/bench.mjs';
 import { followPatch, previewScenarios, SINE } from './scenarios/preview.mjs';
+import { trustScenarios } from './scenarios/trust.mjs';
 import { workbenchScenarios } from './scenarios/workbench.mjs';
 import { commandTitle, extensionProvides, log, Session } from './lib/session.mjs';
 import { progress } from './lib/workbench.mjs';
@@ -40,7 +43,13 @@ mkdirSync(resultsDir, { recursive: true });
 rmSync(join(resultsDir, 'logs'), { recursive: true, force: true });
 for (const name of readdirSync(resultsDir)) if (name.startsWith('FAILED-')) rmSync(join(resultsDir, name), { force: true });
 
-const session = new Session({ repoRoot, resultsDir, fixturesDir: join(here, 'fixtures'), keep: options.keep });
+const suites = new Set(options.suite.split(','));
+// Trust is a property of the whole workbench: the Restricted Mode suite needs a session of its own.
+if (suites.has('trust') && suites.size > 1) {
+  process.stderr.write('--suite trust runs alone (its workspace starts untrusted)\n');
+  process.exit(2);
+}
+const session = new Session({ repoRoot, resultsDir, fixturesDir: join(here, 'fixtures'), keep: options.keep, workspaceTrust: suites.has('trust') });
 
 /** Rejects after `ms` naming what the scenario was waiting for (so a slow step still gets its screenshot). */
 function deadline(ms) {
@@ -124,8 +133,8 @@ if (options.bench) {
   });
 } else {
   const shared = {};
-  const suites = new Set(options.suite.split(','));
   if (suites.has('workbench')) describe('VS Code workbench (harness)', () => workbenchScenarios(session, scenario));
   if (suites.has('preview')) describe('Patchscope preview', { skip: missing }, () => previewScenarios(session, scenario, shared));
   if (suites.has('commands')) describe('Patchscope commands', { skip: missing }, () => commandScenarios(session, scenario));
+  if (suites.has('trust')) describe('Restricted Mode', { skip: missing }, () => trustScenarios(session, scenario));
 }

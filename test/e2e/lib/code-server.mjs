@@ -54,9 +54,9 @@ export class CodeServer {
 
   /**
    * Starts code-server and waits until it answers.
-   * @param {{ node: string, entry: string, folder: string, extensionsDir: string, userDataDir: string, logFile: string, timeoutMs?: number }} options
+   * @param {{ node: string, entry: string, folder: string, extensionsDir: string, userDataDir: string, logFile: string, workspaceTrust?: boolean, timeoutMs?: number }} options
    */
-  static async start({ node, entry, folder, extensionsDir, userDataDir, logFile, timeoutMs = 60_000 }) {
+  static async start({ node, entry, folder, extensionsDir, userDataDir, logFile, workspaceTrust = false, timeoutMs = 60_000 }) {
     const port = await freePort();
     const args = [
       entry,
@@ -68,7 +68,7 @@ export class CodeServer {
       '--user-data-dir', userDataDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--log', 'info',
       folder,

@@ -40,7 +40,11 @@ export function commandTitle(repoRoot, command) {
 
 /** A running workbench with the extension installed. */
 export class Session {
-  /** @param {{ repoRoot: string, resultsDir: string, fixturesDir: string, keep?: boolean }} options */
+  /**
+   * `workspaceTrust`: open the workspace with VS Code's workspace trust on, so it starts in Restricted Mode
+   * (every other session turns trust off).
+   * @param {{ repoRoot: string, resultsDir: string, fixturesDir: string, keep?: boolean, workspaceTrust?: boolean }} options
+   */
   constructor(options) {
     this.options = options;
     this.runRoot = undefined;
@@ -67,13 +71,18 @@ export class Session {
     const { workspaceDir, files } = makeWorkspace(repoRoot, this.runRoot, fixturesDir);
     this.workspaceDir = workspaceDir;
     this.workspaceFiles = files;
-    const userDataDir = makeUserDataDir(this.runRoot);
+    const userDataDir = makeUserDataDir(
+      this.runRoot,
+      // No start-up dialog: the folder simply opens untrusted, in Restricted Mode.
+      this.options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {},
+    );
     log(`staged ${extensionId} and a workspace of ${files.length} files in ${this.runRoot}`);
     this.server = await CodeServer.start({
       ...codeServer,
       folder: workspaceDir,
       extensionsDir,
       userDataDir,
+      workspaceTrust: this.options.workspaceTrust === true,
       logFile: join(this.runRoot, 'code-server.log'),
     });
     log(`code-server listening on ${this.server.url} (${since(started)})`);
