@@ -304,7 +304,8 @@ export class RenderPool {
     if (index >= 0) this.slots.splice(index, 1);
     slot.job = undefined;
     slot.process.kill();
-    if (!this.disposed && index >= 0 && this.slots.length < Math.min(this.size, MIN_WARM_WORKERS)) this.slots.push(this.spawn());
+    // Only a worker that had started is replaced at once: one that died starting would die again, in a loop.
+    if (!this.disposed && index >= 0 && slot.warm && this.slots.length < Math.min(this.size, MIN_WARM_WORKERS)) this.slots.push(this.spawn());
     this.pump();
   }
 

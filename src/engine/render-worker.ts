@@ -174,4 +174,11 @@ process.on('message', (message: ToWorker) => {
   } else if (message.type === 'ack' && current?.id === message.id) current.credits.acknowledged(message.bytes);
 });
 
-void loadWebAudio().then(() => post({ type: 'ready' }));
+loadWebAudio().then(
+  () => post({ type: 'ready' }),
+  (err: unknown) => {
+    // Without its audio engine this worker can do nothing: say why on stderr (the pool reports its last line).
+    process.stderr.write(`node-web-audio-api failed to load: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(70);
+  },
+);

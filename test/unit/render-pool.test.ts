@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChunkCollector } from '../../src/engine/parity-test';
 import { compareAudio } from '../../src/engine/parity';
@@ -147,6 +149,24 @@ describe('render pool: worker processes', function () {
       assert.equal(after[0].length, 24000);
       assert.ok(!pool.workerPids.includes(victim));
     } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('a worker that cannot start fails the render with its reason, and is not restarted in a loop', async () => {
+    const starts = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-starts-')), 'starts.txt');
+    process.env.PATCHSCOPE_TEST_STARTS = starts;
+    const pool = new RenderPool({ size: 2, workerScript: fixture('hostile/broken-worker.js') });
+    try {
+      await assert.rejects(
+        pool.stream({ path: fixture('random-seeded.synth.js') }),
+        (err: unknown) => err instanceof PatchError && /exited with code 70: node-web-audio-api failed to load: no binary for this platform/.test(err.message),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(fs.readFileSync(starts, 'utf8').split('\n').filter(Boolean).length, 1, 'one start for the one render');
+      assert.equal(pool.workerCount, 0);
+    } finally {
+      delete process.env.PATCHSCOPE_TEST_STARTS;
       await pool.dispose();
     }
   });
