@@ -16,6 +16,8 @@ export interface PatchBenchFigures {
   streamOverBatch: number;
   /** From reading the patch file to the first chunk in hand (warm worker, RTF known from an earlier render). */
   firstChunkMs: number;
+  /** Of the first chunk's time, the patch's own build() (median). */
+  buildMs: number;
   rtfBatch: number;
   rtfStream: number;
   peakRssMb: number;
@@ -31,6 +33,7 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
   const batch: number[] = [];
   const stream: number[] = [];
   const first: number[] = [];
+  const builds: number[] = [];
   let seconds = 0;
   let usedCapture = '';
   await pool.renderOneShot({ path: patch }, { signal });
@@ -54,6 +57,7 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
     );
     stream.push(performance.now() - started);
     first.push(firstChunkAt - started);
+    builds.push(stats.buildMs);
     usedCapture = stats.capture;
   }
   const batchMs = median(batch);
@@ -66,6 +70,7 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
     streamMs,
     streamOverBatch: streamMs / batchMs,
     firstChunkMs: median(first),
+    buildMs: median(builds),
     rtfBatch: batchMs / 1000 / seconds,
     rtfStream: streamMs / 1000 / seconds,
     // This process and its render worker, each at its own peak (an upper bound of their sum at any moment).
@@ -84,7 +89,7 @@ export async function benchCommand(argv: string[], signal: AbortSignal): Promise
     if (values.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     else
       process.stdout.write(
-        `${figures.patch}: ${figures.seconds.toFixed(2)} s of audio; one-shot ${figures.batchMs.toFixed(1)} ms, streamed ${figures.streamMs.toFixed(1)} ms (${figures.streamOverBatch.toFixed(2)}x, ${figures.capture}); first chunk ${figures.firstChunkMs.toFixed(1)} ms; peak RSS ${figures.peakRssMb.toFixed(0)} MB\n`,
+        `${figures.patch}: ${figures.seconds.toFixed(2)} s of audio; one-shot ${figures.batchMs.toFixed(1)} ms, streamed ${figures.streamMs.toFixed(1)} ms (${figures.streamOverBatch.toFixed(2)}x, ${figures.capture}); first chunk ${figures.firstChunkMs.toFixed(1)} ms (build() ${figures.buildMs.toFixed(1)} ms); peak RSS ${figures.peakRssMb.toFixed(0)} MB\n`,
       );
     return 0;
   } finally {

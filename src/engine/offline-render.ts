@@ -37,6 +37,8 @@ export interface StreamOutcome {
   cancelled: boolean;
   /** Suspend points node-web-audio-api rejected (their audio went into the next chunk). */
   skippedPoints: number;
+  /** Time the patch's own build() took (its graph, buffers and worklet modules). */
+  buildMs: Milliseconds;
 }
 
 /**
@@ -178,7 +180,9 @@ export function renderStreamed(
       // node-web-audio-api keeps the whole rendered output of a context in memory (4 bytes per frame and
       // channel). A streamed render's destination only receives the capture's silent output: one channel.
       const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(info), fault, 1);
+      const buildStarted = performance.now();
       await runBuild(patch, ctx, bus);
+      const buildMs = performance.now() - buildStarted;
       const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
       const active = createCapture(kind, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode);
       capture = active;
@@ -259,6 +263,7 @@ export function renderStreamed(
         renderMs,
         cancelled,
         skippedPoints,
+        buildMs,
       });
       if (control.cancelled) return outcome(true, 0);
       const started = performance.now();

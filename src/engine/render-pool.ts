@@ -165,6 +165,7 @@ export class RenderPool {
       rtf: (performance.now() - started) / 1000 / info.duration,
       probeRtf: done.probeRtf,
       firstChunkMs: firstChunkMs ?? done.totalMs,
+      buildMs: done.buildMs,
       totalMs: done.totalMs,
       chunkFrames: done.chunkFrames,
     };

@@ -107,6 +107,8 @@ export interface StreamStats {
   probeRtf: RealTimeFactor;
   /** From receiving the patch text to the first chunk in hand. */
   firstChunkMs: Milliseconds;
+  /** Of that, the time the patch's own build() took. */
+  buildMs: Milliseconds;
   /** From receiving the patch text to the end of the render. */
   totalMs: Milliseconds;
   /** Chunk lengths chosen, in frames, in order. */

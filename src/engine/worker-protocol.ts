@@ -76,6 +76,7 @@ export type FromWorker =
       peakRssMb: number;
       cancelled: boolean;
       skippedPoints: number;
+      buildMs: Milliseconds;
     }
   | { type: 'error'; id: number; error: PatchErrorData }
   | { type: 'bundle-worklet'; id: number; requestId: number; file: string };
