@@ -223,7 +223,7 @@ describe('rapid edits', function () {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const after = childProcesses();
       const zombies = after.filter((child) => child.endsWith(' Z'));
-      recordReliability('engine', '5 renders cancelled after their first chunk (worker terminated)', `child processes before: ${before.length}, after: ${after.length}, zombies: ${zombies.length}`, 'nothing on disk');
+      recordReliability('engine', '5 renders cancelled after their first chunk (worker process killed)', `child processes before: ${before.length}, after: ${after.length}, zombies: ${zombies.length}`, 'nothing on disk');
       assert.deepEqual(zombies, [], `child processes before: ${before.join(', ')}; after: ${after.join(', ')}`);
     } finally {
       await pool.dispose();
