@@ -9,6 +9,7 @@ import { decideOnEdit } from '../../src/extension/edit-debouncer';
 import { DEFAULT_SETTINGS, parseSettings, previewSettings, SETTINGS_SECTION } from '../../src/extension/settings-model';
 import { formatMs, formatRtf, statusText } from '../../src/extension/status-text';
 import { TimingsRecorder } from '../../src/extension/timings';
+import { EngineHost } from '../../src/extension/engine-host';
 
 const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   contributes: {
@@ -186,5 +187,24 @@ describe('parity report', () => {
     assert.match(differs, /from frame 24000 \(0\.500000 s\)/);
     assert.deepEqual(parityLines(base).slice(-2), ['firstDiffFrame: -1', 'bitExact: true']);
     assert.equal(parityLines(base).length, 10);
+  });
+});
+
+describe('engine host', function () {
+  this.timeout(60_000);
+
+  it('writes what a patch prints to its log sink (the output channel), one line each, named by the patch', async () => {
+    const lines: string[] = [];
+    const host = new EngineHost({ appendLine: (line) => lines.push(line) });
+    try {
+      const patchPath = path.join(__dirname, '..', 'fixtures', 'chatty.synth.js');
+      const text = `export default { duration: 0.1, build(ctx, out) {
+        console.log('voices', 3); console.error('too loud');
+        const o = new OscillatorNode(ctx); o.connect(out); o.start(); } };`;
+      await host.renderPool.stream({ path: patchPath, text });
+      assert.deepEqual(lines, ['[chatty.synth.js] voices 3', '[chatty.synth.js] error: too loud']);
+    } finally {
+      host.dispose();
+    }
   });
 });
