@@ -3,6 +3,7 @@ import { benchCommand } from './bench-command';
 import { parityCommand } from './parity-command';
 import { renderCommand } from './render-command';
 import { USAGE, UsageError } from './usage';
+import { removeOpenTemporaryFilesSync } from '../engine/atomic-file';
 import { PatchError } from '../engine/patch-error';
 
 async function main(argv: string[]): Promise<number> {
@@ -10,8 +11,11 @@ async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {
-    // First Ctrl+C cancels cleanly (temporary files removed); a second one exits at once.
-    if (++interrupts > 1) process.exit(130);
+    // First Ctrl+C cancels cleanly; a second one exits at once, still removing the temporary files.
+    if (++interrupts > 1) {
+      removeOpenTemporaryFilesSync();
+      process.exit(130);
+    }
     process.stderr.write('\ninterrupted: cancelling renders...\n');
     controller.abort();
   });

@@ -3,6 +3,7 @@
 // system), which is renamed over the destination on commit or removed on abort. An existing destination
 // is not touched before commit.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -10,6 +11,23 @@ import { basename, dirname, join, resolve } from 'node:path';
 export function temporaryPathBeside(destination: string): string {
   const absolute = resolve(destination);
   return join(dirname(absolute), `.${basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Temporary files created and not yet committed or aborted, for removal when the process must exit at once. */
+const openTemporaryFiles = new Set<string>();
+
+/**
+ * Removes every temporary file this process has not committed or aborted yet (synchronously: for an exit that
+ * cannot wait, such as a second Ctrl+C); returns how many.
+ */
+export function removeOpenTemporaryFilesSync(): number {
+  let removed = 0;
+  for (const tempPath of openTemporaryFiles) {
+    rmSync(tempPath, { force: true });
+    removed++;
+  }
+  openTemporaryFiles.clear();
+  return removed;
 }
 
 /** A reserved temporary file that becomes `destination` on commit. */
@@ -27,6 +45,7 @@ export class AtomicFile {
   static async create(destination: string): Promise<AtomicFile> {
     const tempPath = temporaryPathBeside(destination);
     const handle = await open(tempPath, 'wx', 0o644);
+    openTemporaryFiles.add(tempPath);
     await handle.close();
     return new AtomicFile(resolve(destination), tempPath);
   }
@@ -46,6 +65,7 @@ export class AtomicFile {
       await handle.close();
     }
     await rename(this.tempPath, this.destination);
+    openTemporaryFiles.delete(this.tempPath);
     this.state = 'committed';
   }
 
@@ -53,6 +73,7 @@ export class AtomicFile {
   async abort(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'aborted';
+    openTemporaryFiles.delete(this.tempPath);
     await rm(this.tempPath, { force: true });
   }
 }

@@ -269,11 +269,20 @@ describe('file safety', function () {
       assert.deepEqual(fs.readdirSync(dir), []);
       recordReliability('CLI', `render long.synth.js --format ${format}, SIGINT after the first progress line`, `exit ${code}; "${stderr.split('\n').find((l) => /cancelled/.test(l))?.replace(root, '.')}"`, 'nothing (no file, no .tmp)');
     });
+
+    it(`a second Ctrl+C on \`patchscope render --format ${format}\` exits at once, still leaving no file`, async () => {
+      const args = ['render', hostile('long.synth.js'), '--format', format, '--out', dir + path.sep, ...(format === 'mp4' ? ['--size', '320x180', '--fps', '15'] : [])];
+      const { code, stderr, sawProgress } = await spawnCli(args, /\d+%/, 2);
+      assert.ok(sawProgress, `progress was printed before Ctrl+C: ${stderr}`);
+      assert.equal(code, 130, stderr);
+      assert.deepEqual(fs.readdirSync(dir), []);
+      recordReliability('CLI', `render long.synth.js --format ${format}, SIGINT twice after the first progress line`, `exit ${code}`, 'nothing (no file, no .tmp)');
+    });
   }
 });
 
-/** Runs the CLI; with `interruptOn`, sends SIGINT once stderr matches it. */
-function spawnCli(args: string[], interruptOn?: RegExp): Promise<{ code: number | null; stderr: string; sawProgress: boolean }> {
+/** Runs the CLI; with `interruptOn`, sends SIGINT `interrupts` times once stderr matches it. */
+function spawnCli(args: string[], interruptOn?: RegExp, interrupts = 1): Promise<{ code: number | null; stderr: string; sawProgress: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -284,7 +293,7 @@ function spawnCli(args: string[], interruptOn?: RegExp): Promise<{ code: number 
       stderr += text;
       if (interruptOn && !sawProgress && interruptOn.test(stderr)) {
         sawProgress = true;
-        child.kill('SIGINT');
+        for (let i = 0; i < interrupts; i++) child.kill('SIGINT');
       }
     });
     child.stdout.resume();
