@@ -12,7 +12,7 @@ const nodeCommon = {
   target: 'node22',
   sourcemap: production ? false : 'linked',
   minify: production,
-  external: ['vscode', 'node-web-audio-api', 'esbuild', '@ffmpeg-installer/ffmpeg', 'playwright-core'],
+  external: ['vscode', 'node-web-audio-api', 'esbuild', 'esbuild-wasm', '@ffmpeg-installer/ffmpeg', 'playwright-core'],
   logLevel: 'warning',
 };
 

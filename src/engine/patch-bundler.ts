@@ -1,4 +1,5 @@
-import * as esbuild from 'esbuild';
+import type * as esbuild from 'esbuild';
+import { esbuildApi } from './esbuild-api';
 import * as path from 'node:path';
 import { PatchError } from './patch-error';
 import type { PatchSource } from './render-types';
@@ -33,7 +34,8 @@ function compileError(err: unknown, fallbackFile: string, workingDir: string): P
 async function bundle(options: esbuild.BuildOptions, entryFile: string): Promise<PatchBundle> {
   let result: esbuild.BuildResult<{ write: false }>;
   try {
-    result = await esbuild.build({ ...options, write: false, logLevel: 'silent' } as esbuild.BuildOptions & { write: false });
+    const { api } = await esbuildApi();
+    result = await api.build({ ...options, write: false, logLevel: 'silent' } as esbuild.BuildOptions & { write: false });
   } catch (err) {
     throw compileError(err, entryFile, options.absWorkingDir ?? path.dirname(entryFile));
   }
@@ -63,7 +65,8 @@ function mayImport(text: string): boolean {
 /** Compiles a self-contained patch with esbuild's transform: a few ms faster than a build on every edit. */
 async function transformPatch(text: string, file: string): Promise<PatchBundle> {
   try {
-    const result = await esbuild.transform(text, {
+    const { api } = await esbuildApi();
+    const result = await api.transform(text, {
       loader: loaderFor(file),
       format: 'cjs',
       platform: 'node',

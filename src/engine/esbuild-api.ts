@@ -1,0 +1,56 @@
+import type * as Esbuild from 'esbuild';
+
+/** The part of esbuild's API the patch bundler uses. */
+export type EsbuildApi = Pick<typeof Esbuild, 'build' | 'transform'>;
+
+/** Which esbuild runs: the native binary of this platform, or the WebAssembly build of the same version. */
+export type EsbuildImplementation = 'native' | 'wasm';
+
+let chosen: Promise<{ api: EsbuildApi; implementation: EsbuildImplementation }> | undefined;
+
+function load(implementation: EsbuildImplementation): EsbuildApi {
+  // Required lazily: the native package throws here when its platform binary was not installed.
+  return (implementation === 'native' ? require('esbuild') : require('esbuild-wasm')) as EsbuildApi;
+}
+
+/**
+ * The esbuild this process bundles with. Native esbuild needs a binary for the platform it runs on (npm installs
+ * only the one for the machine that ran `npm install`, so a packaged extension carries one platform's); where it is
+ * missing or does not start, the WebAssembly build of the same version (same output, a few times slower) takes
+ * over. `PATCHSCOPE_ESBUILD=wasm` chooses the WebAssembly build from the start.
+ */
+export function esbuildApi(): Promise<{ api: EsbuildApi; implementation: EsbuildImplementation }> {
+  chosen ??= (async () => {
+    let nativeProblem = 'not tried: PATCHSCOPE_ESBUILD=wasm';
+    if (process.env.PATCHSCOPE_ESBUILD !== 'wasm') {
+      try {
+        const api = load('native');
+        // Starts the service: a missing or foreign binary fails here rather than in the user's first render.
+        await api.transform('', {});
+        return { api, implementation: 'native' as const };
+      } catch (err) {
+        nativeProblem = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      }
+    }
+    try {
+      const api = load('wasm');
+      await api.transform('', {});
+      return { api, implementation: 'wasm' as const };
+    } catch (err) {
+      const wasmProblem = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new Error(
+        `esbuild cannot start on ${process.platform}-${process.arch}: the native binary was not usable (${nativeProblem}), and its WebAssembly build, which runs \`node\` from PATH, failed too (${wasmProblem}). Install Node.js on PATH, or reinstall the extension for this platform.`,
+      );
+    }
+  })();
+  // A failure is not kept: the next render tries again (after the user installed what was missing).
+  chosen.catch(() => {
+    chosen = undefined;
+  });
+  return chosen;
+}
+
+/** Chooses the implementation for the rest of this process (tests compare the two). */
+export function useEsbuildImplementation(implementation: EsbuildImplementation): void {
+  chosen = Promise.resolve({ api: load(implementation), implementation });
+}
