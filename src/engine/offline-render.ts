@@ -1,3 +1,4 @@
+import { releaseFinishedContext } from './context-release';
 import { AdaptiveChunkEmitter, planSuspendFrames, resolveChunkPolicy } from './chunk-planner';
 import { chooseCapture, createCapture, type Capture } from './capture/index';
 import { SCRIPT_PROCESSOR_BUFFER_SIZE } from './capture/script-processor-capture';
@@ -117,6 +118,7 @@ export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: {
       await runBuild(patch, ctx, bus);
       trackPosition(position, ctx, patch.info.sampleRate);
       const rendered = await ctx.startRendering();
+      releaseFinishedContext(ctx);
       const channels: Float32Array[] = [];
       for (let c = 0; c < patch.info.channels; c++) channels.push(rendered.getChannelData(c).slice(0, patch.info.frames));
       return channels;
@@ -273,6 +275,7 @@ export function renderStreamed(
       if (cancelled || control.cancelled) return outcome(true, performance.now() - started);
       active.listen(() => undefined);
       pending.push(await active.take(info.frames));
+      releaseFinishedContext(ctx);
       handover.emitUntil(info.frames, pending);
       const renderMs = performance.now() - started;
       if (probeRtf === 0) probeRtf = renderMs / 1000 / info.duration;

@@ -1,3 +1,4 @@
+import { releaseScriptProcessor } from '../context-release';
 import { BlockQueue, type Capture, type CaptureSizing } from './capture';
 import { RENDER_QUANTUM, type Frames } from '../units';
 
@@ -89,6 +90,7 @@ export class ScriptProcessorCapture implements Capture {
     if (this.node) {
       this.node.onaudioprocess = null;
       this.node.disconnect();
+      releaseScriptProcessor(this.node);
     }
     this.node = undefined;
     if (this.waiter) {
