@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Runs each unit test file in its own process (`npm test`, after the build).
 //
-// node-web-audio-api 2.2.0 keeps native state for the whole process: after many contexts, worker threads and
-// terminated renders in one process, new renders there stop making progress (seen when every test file ran in
-// one mocha process; each file passes alone). A process per file keeps one file's renders from affecting
-// another's. Extra arguments are passed to mocha; `--file NAME` runs the files whose name contains NAME.
+// node-web-audio-api 2.2.0 keeps native state for the whole process (renders run in worker processes for that
+// reason, but the tests also render in their own process, for the STFT and WAV checks): a process per file
+// keeps one file's renders from affecting another's. Extra arguments are passed to mocha; `--file NAME` runs
+// the files whose name contains NAME.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -34,9 +34,9 @@ for (const file of files) {
   let run = runFile(file);
   process.stdout.write(run.stdout);
   if (run.signal) {
-    // A known, intermittent native crash (node-web-audio-api, when a worker is terminated mid-render: about one
-    // in four runs of rapid-edits.test.ts) kills the process. It is reported loudly and the file runs once more;
-    // a failed assertion is never retried.
+    // A process killed by a signal is a native crash. The one known cause (terminating a render worker thread
+    // mid-render) is gone since renders run in processes; should another appear, it is reported loudly and the
+    // file runs once more. A failed assertion is never retried.
     crashes.push(`${file} (${run.signal})`);
     process.stdout.write(`\nWARNING: ${file} was killed by ${run.signal}; running it once more\n`);
     run = runFile(file);
