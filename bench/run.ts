@@ -98,7 +98,7 @@ function report(rows: ExampleRow[], hour: ReturnType<typeof hourLongWav>, mp4: M
   lines.push('');
   lines.push('### 60-minute patch to WAV (bench/patches/hour-long.synth.js)');
   lines.push('');
-  lines.push(`Rendered in ${fixed(hour.wallMs / 1000)} s with a peak RSS of ${fixed(hour.peakRssMb)} MB (target under 150 MB).`);
+  lines.push(`Rendered in ${fixed(hour.wallMs / 1000)} s with a peak RSS of ${fixed(hour.peakRssMb)} MB (target under 150 MB): the CLI's peak plus its render worker's, an upper bound of their sum. node-web-audio-api keeps the whole output of a context, 691 MB of mono float samples for an hour at 48 kHz.`);
   if (mp4.length > 0) {
     lines.push('');
     lines.push("### MP4 spectrogram video vs ffmpeg's showspectrum (1280x720, 30 fps, libx264 veryfast, AAC)");
