@@ -75,6 +75,8 @@ interface Slot {
   renders: number;
   /** When it last became idle. */
   idleSince: Milliseconds;
+  /** The process's peak resident memory, as it last reported it. */
+  peakRssMb: number;
 }
 
 /** Workers kept warm when idle (a render and the one superseding it); more end after `idleWorkerMs`. */
@@ -84,8 +86,8 @@ let nextJobId = 1;
 
 /**
  * Renders patches in worker processes (see RenderProcess), so a slow, runaway or crashing patch never blocks or
- * takes down the caller. Workers stay warm (node-web-audio-api loaded) between renders, and the pool keeps as
- * many as it may run at once; a worker whose render hangs, runs out of memory or is cancelled mid-render is
+ * takes down the caller. Workers stay warm (node-web-audio-api loaded) between renders, two at least once started
+ * (more while a batch needs them); a worker whose render hangs, runs out of memory or is cancelled mid-render is
  * killed and replaced, which releases its contexts and worklet threads.
  */
 export class RenderPool {
@@ -98,7 +100,8 @@ export class RenderPool {
   private readonly rendersPerWorker: number;
   private readonly idleWorkerMs: Milliseconds;
   private readonly rtfByPatch = new Map<string, RealTimeFactor>();
-  private readonly workerPeaks = new Map<Slot, number>();
+  /** Peak resident memory of the workers that have ended, summed. */
+  private endedWorkersPeakMb = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private idleReaper: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -138,9 +141,7 @@ export class RenderPool {
    * their renders: with the caller's own peak, an upper bound of the memory a job took.
    */
   get peakWorkerRssMb(): number {
-    let total = 0;
-    for (const peak of this.workerPeaks.values()) total += peak;
-    return total;
+    return this.slots.reduce((total, slot) => total + slot.peakRssMb, this.endedWorkersPeakMb);
   }
 
   /** The real-time factor last measured for a patch file, if any. */
@@ -187,6 +188,7 @@ export class RenderPool {
     for (const job of this.queue.splice(0)) job.reject(error);
     await Promise.all(
       this.slots.splice(0).map((slot) => {
+        this.endedWorkersPeakMb += slot.peakRssMb;
         slot.job?.reject(error);
         slot.process.kill();
         return slot.process.whenGone();
@@ -261,7 +263,7 @@ export class RenderPool {
   private spawn(): Slot {
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const slot = { warm: false, renders: 0, idleSince: performance.now() } as Slot;
+    const slot = { warm: false, renders: 0, idleSince: performance.now(), peakRssMb: 0 } as Slot;
     slot.ready = ready.then(() => {
       slot.warm = true;
     });
@@ -303,6 +305,7 @@ export class RenderPool {
   private replace(slot: Slot): void {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
+    this.endedWorkersPeakMb += index >= 0 ? slot.peakRssMb : 0;
     slot.job = undefined;
     slot.process.kill();
     // Only a worker that had started is replaced at once: one that died starting would die again, in a loop.
@@ -378,7 +381,7 @@ export class RenderPool {
         return;
       case 'oneshot-done':
       case 'stream-done':
-        this.workerPeaks.set(slot, Math.max(message.peakRssMb, this.workerPeaks.get(slot) ?? 0));
+        slot.peakRssMb = Math.max(slot.peakRssMb, message.peakRssMb);
         this.finishJob(slot);
         // The render is done only once the consumer has taken every chunk: one it refused fails the render.
         void Promise.all([...job.chunksInHand]).then(() => {
@@ -410,6 +413,7 @@ export class RenderPool {
         if (this.slots.length <= MIN_WARM_WORKERS) break;
         if (!slot.job && now - slot.idleSince >= this.idleWorkerMs) {
           this.slots.splice(this.slots.indexOf(slot), 1);
+          this.endedWorkersPeakMb += slot.peakRssMb;
           slot.process.kill();
         }
       }
