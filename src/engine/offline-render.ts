@@ -1,7 +1,7 @@
 import { releaseFinishedContext } from './context-release';
 import { AdaptiveChunkEmitter, planSuspendFrames, resolveChunkPolicy } from './chunk-planner';
 import { chooseCapture, createCapture, type Capture } from './capture/index';
-import { SCRIPT_PROCESSOR_BUFFER_SIZE } from './capture/script-processor-capture';
+import { SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS } from './capture/script-processor-capture';
 import { BlockQueue } from './capture/capture';
 import { PatchError } from './patch-error';
 import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
@@ -47,7 +47,8 @@ export interface StreamOutcome {
  * so all renders use the length the block-wise capture needs, and a patch reading `ctx.length` sees one value.
  */
 export function contextFramesFor(info: PatchInfo): Frames {
-  return Math.ceil(info.frames / SCRIPT_PROCESSOR_BUFFER_SIZE) * SCRIPT_PROCESSOR_BUFFER_SIZE;
+  // The largest block any capture uses (a multiple of the others), so every capture's last block completes.
+  return Math.ceil(info.frames / SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS) * SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS;
 }
 
 /** Builds the patch's graph into a fresh context whose output runs through a unity-gain bus. */
@@ -186,7 +187,7 @@ export function renderStreamed(
       await runBuild(patch, ctx, bus);
       const buildMs = performance.now() - buildStarted;
       const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
-      const active = createCapture(kind, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode);
+      const active = createCapture(kind, drive, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode);
       capture = active;
       trackPosition(position, ctx, info.sampleRate);
       await active.attach(ctx, bus, destination);

@@ -1,6 +1,6 @@
 import type { CaptureChoice, CaptureKind, RenderDrive } from '../render-types';
 import type { Capture, CaptureSizing } from './capture';
-import { ScriptProcessorCapture } from './script-processor-capture';
+import { SCRIPT_PROCESSOR_BUFFER_SIZE, SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS, ScriptProcessorCapture } from './script-processor-capture';
 import { WorkletCapture } from './worklet-capture';
 
 /** The capture used when none is asked for. */
@@ -20,13 +20,13 @@ export function chooseCapture(choice: CaptureChoice, patchUsesWorklets: boolean)
   return { kind, drive };
 }
 
-/** Creates a capture of the given kind. */
-export function createCapture(kind: CaptureKind, sizing: CaptureSizing, workletNode: typeof AudioWorkletNode): Capture {
+/** Creates a capture of the given kind, sized for how the render is driven. */
+export function createCapture(kind: CaptureKind, drive: RenderDrive, sizing: CaptureSizing, workletNode: typeof AudioWorkletNode): Capture {
   switch (kind) {
     case 'worklet':
       return new WorkletCapture(sizing, workletNode);
     case 'script-processor':
-      return new ScriptProcessorCapture(sizing);
+      return new ScriptProcessorCapture(sizing, drive === 'capture' ? SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS : SCRIPT_PROCESSOR_BUFFER_SIZE);
   }
 }
 

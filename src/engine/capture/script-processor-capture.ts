@@ -9,6 +9,14 @@ import { RENDER_QUANTUM, type Frames } from '../units';
 export const SCRIPT_PROCESSOR_BUFFER_SIZE: Frames = 2048;
 
 /**
+ * Buffer size when the render has no suspend points (a graph with an AudioWorklet): chunks there are cut as
+ * blocks arrive, and each block's callback competes for the CPU with the render and worklet threads. Measured
+ * on 04-crushed-groove (2 cores, 3 runs each, twice): streamed / one-shot 1.18x and 1.21x with 2048-frame
+ * blocks, 1.02x and 0.92x with 8192, the first chunk unchanged (about 110 ms, most of it the worklet's start-up).
+ */
+export const SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS: Frames = 8192;
+
+/**
  * A ScriptProcessorNode capture. node-web-audio-api delivers its events asynchronously (the render thread does
  * not wait for JavaScript), so a take waits for the events that cover the requested frames, and each event is
  * checked against its playbackTime: a missing or misplaced block fails the render, it is never filled in.
