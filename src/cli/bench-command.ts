@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { printPatchLog } from '../engine/patch-log';
+import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice } from './options';
 import { expandPatchArgs } from './patch-args';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runParityTest } from '../engine/parity-test';
-import { printPatchLog } from '../engine/patch-log';
+import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice, chunkChoice } from './options';
 import { expandPatchArgs } from './patch-args';

@@ -5,7 +5,7 @@ import { renderToMp4, renderToWav } from '../engine/file-render';
 import { outputWarnings, type OutputReport } from '../engine/output-analysis';
 import { PatchError } from '../engine/patch-error';
 import { patchBaseName } from '../engine/patch-files';
-import { printPatchLog } from '../engine/patch-log';
+import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice, colormapName, frequencyScale, positiveInteger, positiveNumber, videoMode, videoSize, wavFormat } from './options';
 import { expandPatchArgs, outputPaths } from './patch-args';

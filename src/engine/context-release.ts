@@ -1,7 +1,6 @@
 // node-web-audio-api 2.2.0 keeps every OfflineAudioContext alive for the life of the process: the constructor
 // registers a `statechange` callback bound to the context with the native object (a ScriptProcessorNode does the
-// same with `audioprocess`), and nothing unregisters it
-// (upstream: ircam-ismm/node-web-audio-api#133). Measured: 3000 one-oscillator renders in one process grew the
+// same with `audioprocess`), and nothing unregisters it (upstream: ircam-ismm/node-web-audio-api#133). Measured: 3000 one-oscillator renders in one process grew the
 // heap from 7.9 to 13.7 MB and RSS to 246 MB; registering a callback that holds nothing once the render is over
 // lets the context go (8.1 MB, 110 MB RSS).
 

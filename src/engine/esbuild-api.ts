@@ -20,7 +20,8 @@ function load(implementation: EsbuildImplementation): EsbuildApi {
  * over. `PATCHSCOPE_ESBUILD=wasm` chooses the WebAssembly build from the start.
  */
 export function esbuildApi(): Promise<{ api: EsbuildApi; implementation: EsbuildImplementation }> {
-  chosen ??= (async () => {
+  if (chosen) return chosen;
+  const attempt = (async () => {
     let nativeProblem = 'not tried: PATCHSCOPE_ESBUILD=wasm';
     if (process.env.PATCHSCOPE_ESBUILD !== 'wasm') {
       try {
@@ -43,11 +44,12 @@ export function esbuildApi(): Promise<{ api: EsbuildApi; implementation: Esbuild
       );
     }
   })();
+  chosen = attempt;
   // A failure is not kept: the next render tries again (after the user installed what was missing).
-  chosen.catch(() => {
-    chosen = undefined;
+  attempt.catch(() => {
+    if (chosen === attempt) chosen = undefined;
   });
-  return chosen;
+  return attempt;
 }
 
 /** Chooses the implementation for the rest of this process (tests compare the two). */

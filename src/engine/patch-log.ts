@@ -6,8 +6,3 @@ export function formatPatchLog(entry: PatchLogEntry, file: string): string {
   const level = entry.level === 'log' ? '' : `${entry.level}: `;
   return `[${path.basename(file)}] ${level}${entry.text}`;
 }
-
-/** Writes a patch's console output to stderr (the CLI's choice: stdout stays clean for `--json`). */
-export function printPatchLog(entry: PatchLogEntry, file: string): void {
-  process.stderr.write(`${formatPatchLog(entry, file)}\n`);
-}

@@ -58,8 +58,11 @@ export class RenderProcess {
     this.keepAlive(true);
   }
 
-  /** Whether this process keeps its parent's event loop alive: while it starts and while it renders. */
-  keepAlive(alive: boolean): void {
+  /**
+   * Whether this process keeps its parent's event loop alive: only while it starts (the pool's watchdog does
+   * while a render runs).
+   */
+  private keepAlive(alive: boolean): void {
     if (this.ended) return;
     if (alive) {
       this.child.ref();
