@@ -97,6 +97,7 @@ class Patchscope extends Disposable {
     );
     this._register(
       this.preview.onDidBecomeReady(() => {
+        this.live.previewReset();
         this.preview.setTitle(this.live.patch);
         if (vscode.workspace.isTrusted) {
           // Warm workers answer the first edit sooner.
@@ -109,6 +110,7 @@ class Patchscope extends Disposable {
     this._register(
       this.preview.onDidClose(() => {
         this.live.cancel();
+        this.live.previewReset();
         this.playback = undefined;
         this.updateStatusBar();
       }),
@@ -154,6 +156,9 @@ class Patchscope extends Disposable {
 
   private onWebviewMessage(message: Exclude<FromWebview, ReplyMessage>): void {
     switch (message.type) {
+      case MessageType.ChunkReceived:
+        this.live.chunkReceived(message.bytes);
+        return;
       case MessageType.RenderTimings:
         this.timings.webviewTimings(message.renderId, message.firstChunkReceivedAt, message.firstSoundAt);
         return;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { PatchError, type PatchErrorData } from '../engine/patch-error';
 import type { AudioChunk, PatchInfo, PatchSource, RenderProgress, StreamOptions, StreamStats } from '../engine/render-types';
 import { channelToBuffer, epochNow, MessageType, type PatchDescriptor, type RenderSummary, type ToWebview } from '../shared/protocol';
+import { ChunkPacer } from './chunk-pacer';
 import { Disposable } from './disposable';
 import { decideOnEdit } from './edit-debouncer';
 import type { PatchDiagnostics } from './diagnostics';
@@ -83,6 +84,7 @@ export class LiveRender extends Disposable {
   private previousEditAt: number | undefined;
   private liveStatus: LiveRenderStatus = emptyStatus(undefined);
   private errorData: PatchErrorData | undefined;
+  private readonly pacer = new ChunkPacer((message) => this.preview.post(message));
 
   private readonly statusEmitter = this._register(new vscode.EventEmitter<LiveRenderStatus>());
   /** Fires when the live figures change. */
@@ -141,6 +143,16 @@ export class LiveRender extends Disposable {
     this.start(editAt);
   }
 
+  /** The preview handled a chunk of `bytes` bytes: more audio may be posted. */
+  chunkReceived(bytes: number): void {
+    this.pacer.acknowledge(bytes);
+  }
+
+  /** A new or revived preview, or none: nothing posted before can be acknowledged any more. */
+  previewReset(): void {
+    this.pacer.reset();
+  }
+
   /** Cancels the render in progress and any render waiting for the debounce. */
   cancel(): void {
     this.clearTrailing();
@@ -188,6 +200,7 @@ export class LiveRender extends Disposable {
     if (!active) return;
     this.active = undefined;
     active.abort.abort();
+    this.pacer.clear();
     this.timings.finish(active.id, 'cancelled', epochNow());
     this.preview.post({ type: MessageType.RenderCancelled, renderId: active.id });
     this.setStatus({ ...this.liveStatus, rendering: false });
@@ -206,6 +219,7 @@ export class LiveRender extends Disposable {
     const renderStartAt = epochNow();
     this.timings.start(id, patch.path, editAt, renderStartAt);
     this.preview.post({ type: MessageType.RenderStart, renderId: id, patch, editAt });
+    this.pacer.begin(id);
     this.setStatus({ ...this.liveStatus, patch, rendering: true });
 
     let info: PatchInfo | undefined;
@@ -223,7 +237,7 @@ export class LiveRender extends Disposable {
       onChunk: (chunk: AudioChunk) => {
         if (!isCurrent() || !info) return;
         const postedAt = epochNow();
-        this.preview.post({
+        this.pacer.push({
           type: MessageType.Chunk,
           renderId: id,
           startFrame: chunk.startFrame,
@@ -243,7 +257,7 @@ export class LiveRender extends Disposable {
       },
       onProgress: (progress: RenderProgress) => {
         if (!isCurrent()) return;
-        this.preview.post({
+        this.pacer.push({
           type: MessageType.RenderProgress,
           renderId: id,
           framesDone: progress.framesDone,
@@ -262,7 +276,7 @@ export class LiveRender extends Disposable {
         const summary = summarize(stats);
         this.timings.finish(id, 'done', epochNow(), summary);
         this.diagnostics.clear(patch.path);
-        this.preview.post({ type: MessageType.RenderEnd, renderId: id, summary });
+        this.pacer.push({ type: MessageType.RenderEnd, renderId: id, summary });
         this.setStatus({ ...this.liveStatus, rendering: false, rtf: stats.rtf, capture: stats.capture, error: undefined });
       },
       (error: unknown) => {
@@ -272,7 +286,7 @@ export class LiveRender extends Disposable {
         this.errorData = data;
         this.timings.finish(id, 'error', epochNow());
         this.diagnostics.report(patch.path, data);
-        this.preview.post({ type: MessageType.RenderError, renderId: id, error: data });
+        this.pacer.push({ type: MessageType.RenderError, renderId: id, error: data });
         this.setStatus({ ...this.liveStatus, rendering: false, error: data.message });
       },
     );

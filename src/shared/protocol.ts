@@ -30,6 +30,7 @@ export const enum MessageType {
   GetPlayerState = 'getPlayerState',
   // webview -> host
   Ready = 'ready',
+  ChunkReceived = 'chunkReceived',
   RenderTimings = 'renderTimings',
   PlaybackStatus = 'playbackStatus',
   RunCommand = 'runCommand',
@@ -225,6 +226,14 @@ export interface ReadyMessage {
   type: MessageType.Ready;
 }
 
+/** The webview took a chunk: the host may post more audio (see ChunkPacer). */
+export interface ChunkReceivedMessage {
+  type: MessageType.ChunkReceived;
+  renderId: number;
+  /** Bytes of audio the chunk carried. */
+  bytes: number;
+}
+
 /** Per-render timings measured in the webview (epoch milliseconds). */
 export interface RenderTimingsMessage {
   type: MessageType.RenderTimings;
@@ -283,6 +292,7 @@ export interface LogMessage {
 /** Every message the webview posts to the host. */
 export type FromWebview =
   | ReadyMessage
+  | ChunkReceivedMessage
   | RenderTimingsMessage
   | PlaybackStatusMessage
   | RunCommandMessage

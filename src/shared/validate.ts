@@ -59,6 +59,9 @@ export function parseFromWebview(raw: unknown): FromWebview | undefined {
       return { type: MessageType.Ready };
     case MessageType.RenderNow:
       return { type: MessageType.RenderNow };
+    case MessageType.ChunkReceived:
+      if (!count(raw.renderId) || !count(raw.bytes)) return undefined;
+      return { type: MessageType.ChunkReceived, renderId: raw.renderId, bytes: raw.bytes };
     case MessageType.RenderTimings:
       if (!count(raw.renderId) || !finite(raw.firstChunkReceivedAt) || !finite(raw.firstSoundAt) || !finite(raw.firstSourceWhen)) return undefined;
       return { type: MessageType.RenderTimings, renderId: raw.renderId, firstChunkReceivedAt: raw.firstChunkReceivedAt, firstSoundAt: raw.firstSoundAt, firstSourceWhen: raw.firstSourceWhen };

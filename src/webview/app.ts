@@ -18,16 +18,18 @@ import {
   type WebviewCommand,
 } from '../shared/protocol';
 import { AudioOutput } from './audio-output';
+import { leadTimeFor } from './chunk-scheduler';
 import { buildLayout, icon, type PreviewElements, type StatName } from './layout';
 import { LevelMeter } from './level-meter';
 import { Lifecycle } from './lifecycle';
+import { PlayheadView } from './playhead-view';
 import { Player, type Region } from './player';
 import { attachPointerSelection } from './pointer-selection';
 import { SpectrogramModel } from './spectrogram-model';
 import { SpectrogramView, type PlotState } from './spectrogram-view';
 import { readTheme, type ThemeColors } from './theme';
 import { TimelineView } from './timeline-view';
-import { formatClock, visibleWindow, xToTime } from './timeline-math';
+import { formatClock, timeToX, visibleWindow, xToTime } from './timeline-math';
 import { createHandler, readPersistedState, type VsCodeApi } from './vscode-api';
 
 /** Milliseconds of spectrogram computing allowed per animation frame. */
@@ -56,6 +58,7 @@ export class PreviewApp {
   private readonly player: Player | undefined;
   private readonly spectrogram: SpectrogramView;
   private readonly timeline: TimelineView;
+  private readonly playhead: PlayheadView;
   private readonly meter: LevelMeter;
   private readonly models = new Map<number, SpectrogramModel>();
   private readonly editAt = new Map<number, number>();
@@ -87,16 +90,22 @@ export class PreviewApp {
     this.persisted = readPersistedState(api);
     this.spectrogram = new SpectrogramView(this.ui.spectrogram);
     this.timeline = new TimelineView(this.ui.timeline);
+    this.playhead = new PlayheadView(this.ui.playhead);
     this.meter = new LevelMeter(this.ui.meter);
     this.handler = createHandler(api, (message) => this.receive(message));
 
     try {
       this.output = new AudioOutput();
-      this.player = new Player(this.output.context, this.output.input, {
-        now: epochNow,
-        onFirstSound: (renderId, receivedAt, soundAt, when) => this.reportFirstSound(renderId, receivedAt, soundAt, when),
-        onNeedRender: () => this.post({ type: MessageType.RenderNow }),
-      });
+      this.player = new Player(
+        this.output.context,
+        this.output.input,
+        {
+          now: epochNow,
+          onFirstSound: (renderId, receivedAt, soundAt, when) => this.reportFirstSound(renderId, receivedAt, soundAt, when),
+          onNeedRender: () => this.post({ type: MessageType.RenderNow }),
+        },
+        { leadTime: leadTimeFor(this.output.context.baseLatency) },
+      );
     } catch (error) {
       this.log('error', `Web Audio is not available in this webview: ${String(error)}`);
     }
@@ -197,6 +206,7 @@ export class PreviewApp {
   private onChunk(message: ChunkMessage): void {
     const receivedAt = epochNow();
     const channels = message.channels.map((buffer) => new Float32Array(buffer));
+    const bytes = message.channels.reduce((sum, buffer) => sum + buffer.byteLength, 0);
     const player = this.player;
     const wasNew = player !== undefined && player.newestRenderId === message.renderId && player.render?.renderId !== message.renderId;
     try {
@@ -204,6 +214,9 @@ export class PreviewApp {
     } catch (error) {
       this.log('error', String(error));
       return;
+    } finally {
+      // Acknowledged once handled, so the host's pacing also waits for a busy preview.
+      this.post({ type: MessageType.ChunkReceived, renderId: message.renderId, bytes });
     }
     this.models.get(message.renderId)?.push(channels);
     if (wasNew || message.startFrame === 0) {
@@ -528,6 +541,14 @@ export class PreviewApp {
     return this.spectrogram.snapWindow(visibleWindow(duration, player?.positionSeconds ?? 0, this.spectrogram.plotBox.width));
   }
 
+  /** The playhead's x in the plot (CSS pixels), or undefined when it is outside the visible window. */
+  private playheadX(plot: PlotState): number | undefined {
+    if (!(plot.duration > 0)) return undefined;
+    const { left, width } = this.spectrogram.plotBox;
+    const x = timeToX(plot.position, plot.window, left, width);
+    return x >= left - 0.5 && x <= left + width + 0.5 ? x : undefined;
+  }
+
   /** Asks for a redraw on the next frame. */
   private invalidate(): void {
     this.dirty = true;
@@ -562,6 +583,7 @@ export class PreviewApp {
     const drawStarted = performance.now();
     this.timeline.draw(plot, this.theme);
     this.spectrogram.draw(plot, this.theme);
+    this.playhead.place(this.playheadX(plot), this.theme.playhead);
     this.meter.draw(peaks, now, this.theme);
     const drawn = performance.now();
     this.setText(this.ui.clock, formatClock(position));

@@ -68,6 +68,16 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   underrunGuard: 0.04,
 };
 
+/**
+ * Lead for a context whose output callback renders `baseLatency` seconds at a time: one callback plus 10 ms,
+ * between 15 and 30 ms. `currentTime` moves in steps of one callback, so a start closer than one callback
+ * ahead could land in audio already rendered; a fixed 30 ms wasted most of it on a 10 ms callback.
+ */
+export function leadTimeFor(baseLatency: number | undefined): number {
+  if (baseLatency === undefined || !Number.isFinite(baseLatency) || baseLatency <= 0) return DEFAULT_SCHEDULER_OPTIONS.leadTime;
+  return Math.min(DEFAULT_SCHEDULER_OPTIONS.leadTime, Math.max(0.015, baseLatency + 0.01));
+}
+
 /** Where playback loops: frames [startFrame, endFrame). */
 export interface LoopRange {
   startFrame: number;

@@ -61,6 +61,7 @@ export interface PreviewElements {
   meter: HTMLCanvasElement;
   timeline: HTMLCanvasElement;
   spectrogram: HTMLCanvasElement;
+  playhead: HTMLElement;
   overlay: HTMLElement;
   overlayIcon: HTMLElement;
   overlayTitle: HTMLElement;
@@ -161,7 +162,8 @@ export function buildLayout(host: HTMLElement): PreviewElements {
   const overlayAction = document.createElement('vscode-button');
   overlayAction.className = 'overlay-action';
   const overlay = h('div', { class: 'overlay', hidden: true }, h('div', { class: 'overlay-card' }, overlayIcon, overlayTitle, overlayText, overlayAction));
-  const plot = h('div', { class: 'plot' }, timeline, h('div', { class: 'spectrogram-wrap' }, spectrogram, overlay));
+  const playhead = h('div', { class: 'playhead', hidden: true, 'aria-hidden': 'true' });
+  const plot = h('div', { class: 'plot' }, timeline, h('div', { class: 'spectrogram-wrap' }, spectrogram, overlay), playhead);
 
   const stats = {} as Record<StatName, HTMLElement>;
   const statsBar = h('footer', { class: 'stats' });
@@ -195,6 +197,7 @@ export function buildLayout(host: HTMLElement): PreviewElements {
     meter,
     timeline,
     spectrogram,
+    playhead,
     overlay,
     overlayIcon,
     overlayTitle,

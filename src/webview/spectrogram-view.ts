@@ -1,7 +1,8 @@
 // Draws a SpectrogramModel on a canvas: tiles blitted into the visible time window, the Hz axis, the part
-// not rendered yet, the loop region and the playhead. The spectrogram itself is kept in a layer at device
-// resolution that is only repainted where something changed (new columns, a scroll of whole pixels, a new
-// size or theme), so a frame costs one 1:1 blit plus the overlays. Keeps no listeners or timers of its own.
+// not rendered yet and the loop region (the playhead is a DOM element, see playhead-view.ts). The spectrogram
+// itself is kept in a layer at device resolution that is only repainted where something changed (new columns,
+// a scroll of whole pixels, a new size or theme), and the canvas is left alone when a frame would draw the
+// same picture again. Keeps no listeners or timers of its own.
 
 import type { Region } from './player';
 import { TILE_COLUMNS, type SpectrogramModel, type SpectrogramTile } from './spectrogram-model';
@@ -64,6 +65,10 @@ export class SpectrogramView {
   private layerCovered = 0;
   private axis: OffscreenCanvas | undefined;
   private axisKey = '';
+  /** Set when updateLayer painted something since the canvas was last drawn. */
+  private layerChanged = true;
+  private drawnKey = '';
+  private drawnTheme: ThemeColors | undefined;
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
@@ -89,6 +94,7 @@ export class SpectrogramView {
   resize(): void {
     [this.width, this.height] = fitCanvas(this.canvas);
     this.ratio = this.canvas.width / this.width;
+    this.drawnKey = '';
   }
 
   /** Quantises a window so that scrolling moves the picture by whole device pixels. */
@@ -99,17 +105,25 @@ export class SpectrogramView {
     return { start, end: start + (window.end - window.start) };
   }
 
-  /** Draws one frame. */
-  draw(state: PlotState, theme: ThemeColors): void {
+  /** Draws one frame; returns false when the picture was already on the canvas. */
+  draw(state: PlotState, theme: ThemeColors): boolean {
     if (this.width === 0) this.resize();
     const context = this.canvas.getContext('2d');
-    if (!context) return;
+    if (!context) return false;
     const { width, height } = this;
     const plotLeft = AXIS_GUTTER;
     const plotWidth = Math.max(1, width - plotLeft);
     const window = state.window;
 
     const layer = this.updateLayer(window, plotWidth, height, theme);
+    const renderedX = timeToX(Math.max(state.rendered, coveredSeconds(this.model)), window, plotLeft, plotWidth);
+    const endX = timeToX(state.duration, window, plotLeft, plotWidth);
+    const region = state.region ? `${state.region.start},${state.region.end},${state.regionActive}` : '';
+    const key = `${window.start},${window.end},${Math.round(renderedX * this.ratio)},${Math.round(endX * this.ratio)},${region},${width}x${height}`;
+    if (!this.layerChanged && key === this.drawnKey && theme === this.drawnTheme) return false;
+    this.layerChanged = false;
+    this.drawnKey = key;
+    this.drawnTheme = theme;
     context.drawImage(layer, plotLeft, 0, plotWidth, height);
     context.drawImage(this.axisLayer(theme, height), 0, 0, AXIS_GUTTER, height);
 
@@ -118,19 +132,13 @@ export class SpectrogramView {
     context.rect(plotLeft, 0, plotWidth, height);
     context.clip();
     // Not rendered yet: hatched.
-    const renderedX = timeToX(Math.max(state.rendered, coveredSeconds(this.model)), window, plotLeft, plotWidth);
-    const endX = timeToX(state.duration, window, plotLeft, plotWidth);
     if (endX > renderedX + 0.5) {
       context.fillStyle = this.hatchPattern(context, theme);
       context.fillRect(renderedX, 0, endX - renderedX, height);
     }
     this.drawRegion(context, state, theme, plotLeft, plotWidth, height);
-    if (state.duration > 0) {
-      const playheadX = timeToX(state.position, window, plotLeft, plotWidth);
-      context.fillStyle = theme.playhead;
-      context.fillRect(Math.round(playheadX) - 0.75, 0, 1.5, height);
-    }
     context.restore();
+    return true;
   }
 
   /** Brings the plot layer up to date and returns it. */
@@ -158,12 +166,14 @@ export class SpectrogramView {
       previous.pixelsPerSecond === pixelsPerSecond &&
       previous.theme === theme;
     if (!same || Math.abs(origin - this.layerOrigin) >= deviceWidth) {
+      this.layerChanged = true;
       this.layerSetup = setup;
       this.layerOrigin = origin;
       this.paintStrip(context, 0, deviceWidth, setup);
     } else {
       const shift = origin - this.layerOrigin;
       if (shift !== 0) {
+        this.layerChanged = true;
         // Scroll by whole pixels: move what is there, paint only the uncovered strip.
         context.globalCompositeOperation = 'copy';
         context.drawImage(layer, -shift, 0);
@@ -173,6 +183,7 @@ export class SpectrogramView {
         else this.paintStrip(context, 0, -shift, setup);
       }
       if (covered > this.layerCovered) {
+        this.layerChanged = true;
         // New columns: repaint from where the painted ones ended (one pixel back, for the smoothing seam).
         const from = Math.floor(this.layerCovered * pixelsPerSecond - origin) - 1;
         const to = Math.ceil(covered * pixelsPerSecond - origin) + 1;

@@ -1,5 +1,6 @@
-// Draws the time ruler above the spectrogram: ticks and labels, how much is rendered, the loop region and
-// the playhead. Keeps no listeners or timers of its own.
+// Draws the time ruler above the spectrogram: ticks and labels, how much is rendered and the loop region (the
+// playhead is a DOM element, see playhead-view.ts). Draws nothing when the picture would be the same.
+// Keeps no listeners or timers of its own.
 
 import { AXIS_GUTTER, type PlotState } from './spectrogram-view';
 import { fitCanvas, type ThemeColors } from './theme';
@@ -9,22 +10,31 @@ import { timeTicks, timeToX } from './timeline-math';
 export class TimelineView {
   private width = 0;
   private height = 0;
+  private drawnKey = '';
+  private drawnTheme: ThemeColors | undefined;
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
   /** Re-measures the canvas (after a resize). */
   resize(): void {
     [this.width, this.height] = fitCanvas(this.canvas);
+    this.drawnKey = '';
   }
 
-  /** Draws one frame. */
-  draw(state: PlotState, theme: ThemeColors): void {
+  /** Draws one frame; returns false when the picture was already on the canvas. */
+  draw(state: PlotState, theme: ThemeColors): boolean {
     if (this.width === 0) this.resize();
     const context = this.canvas.getContext('2d');
-    if (!context) return;
+    if (!context) return false;
     const { width, height } = this;
     const left = AXIS_GUTTER;
     const plotWidth = Math.max(1, width - left);
+    const renderedPixels = Math.round(timeToX(Math.min(state.rendered, state.duration), state.window, left, plotWidth));
+    const region = state.region ? `${state.region.start},${state.region.end},${state.regionActive}` : '';
+    const key = `${state.window.start},${state.window.end},${state.duration},${renderedPixels},${region},${width}x${height}`;
+    if (key === this.drawnKey && theme === this.drawnTheme) return false;
+    this.drawnKey = key;
+    this.drawnTheme = theme;
     context.clearRect(0, 0, width, height);
     context.fillStyle = theme.background;
     context.fillRect(0, 0, width, height);
@@ -50,7 +60,7 @@ export class TimelineView {
       context.globalAlpha = 1;
     }
 
-    if (!(state.duration > 0)) return;
+    if (!(state.duration > 0)) return true;
     context.font = `${Math.max(9, theme.fontSize - 2)}px ${theme.fontFamily}`;
     context.textBaseline = 'top';
     context.textAlign = 'left';
@@ -62,15 +72,6 @@ export class TimelineView {
       context.fillStyle = theme.muted;
       if (x + 4 + context.measureText(tick.label).width < width) context.fillText(tick.label, x + 4, 3);
     }
-
-    const x = timeToX(state.position, state.window, left, plotWidth);
-    context.fillStyle = theme.playhead;
-    context.beginPath();
-    context.moveTo(x - 5, 0);
-    context.lineTo(x + 5, 0);
-    context.lineTo(x, 7);
-    context.closePath();
-    context.fill();
-    context.fillRect(Math.round(x) - 0.75, 0, 1.5, height);
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ChunkScheduler, DEFAULT_SCHEDULER_OPTIONS } from '../../src/webview/chunk-scheduler';
+import { ChunkScheduler, DEFAULT_SCHEDULER_OPTIONS, leadTimeFor } from '../../src/webview/chunk-scheduler';
 import { RenderBuffer } from '../../src/webview/render-buffer';
 import { ClockContext, sineChunk } from './clock-context';
 
@@ -162,4 +162,21 @@ describe('ChunkScheduler', () => {
     assert.ok(Math.abs((scheduler.positionFrame() ?? 0) - 7200) < 1e-6);
     assert.ok(Math.abs(scheduler.bufferedSeconds() - (9600 - 7200) / RATE) < 1e-9);
   });
+
+  it('leads by one output callback plus 10 ms, within 15 to 30 ms', () => {
+    assert.equal(leadTimeFor(0.01), 0.02);
+    assert.equal(leadTimeFor(0.0027), 0.015);
+    assert.equal(leadTimeFor(0.05), DEFAULT_SCHEDULER_OPTIONS.leadTime);
+    assert.equal(leadTimeFor(undefined), DEFAULT_SCHEDULER_OPTIONS.leadTime);
+    assert.equal(leadTimeFor(0), DEFAULT_SCHEDULER_OPTIONS.leadTime);
+    const context = new ClockContext();
+    const scheduler = new ChunkScheduler(context, context.destination, { leadTime: leadTimeFor(0.01) });
+    const buffer = new RenderBuffer(1);
+    buffer.setInfo(4096, RATE, 1);
+    buffer.add(0, RATE, sineChunk(0, 4096, RATE));
+    context.currentTime = 1;
+    scheduler.play(buffer, 0);
+    assert.equal(scheduler.scheduled[0].when, 1.02);
+  });
 });
+

@@ -79,6 +79,7 @@ describe('security', function () {
       const good: unknown[] = [
         { type: 'ready' },
         { type: 'renderNow' },
+        { type: 'chunkReceived', renderId: 4, bytes: 8192 },
         { type: 'renderTimings', renderId: 3, firstChunkReceivedAt: 1.5, firstSoundAt: 2.5, firstSourceWhen: 0.1 },
         { type: 'playbackStatus', state: 'playing', audioState: 'running', positionSeconds: 1, bufferedSeconds: 0.5, maxFrameMs: 4, meanFrameMs: 2, maxDrawMs: 1, frames: 60 },
         { type: 'runCommand', command: 'renderWav' },
@@ -113,6 +114,8 @@ describe('security', function () {
         ['a huge path', { type: 'openLocation', file: `/${huge}` }],
         ['a negative line', { type: 'openLocation', file: '/work/a.synth.js', line: -1 }],
         ['a line that is a string', { type: 'openLocation', file: '/work/a.synth.js', line: '4' }],
+        ['a chunk acknowledgement without its bytes', { type: 'chunkReceived', renderId: 1 }],
+        ['a negative chunk acknowledgement', { type: 'chunkReceived', renderId: 1, bytes: -8192 }],
         ['NaN timings', { type: 'renderTimings', renderId: 1, firstChunkReceivedAt: NaN, firstSoundAt: 1, firstSourceWhen: 1 }],
         ['a fractional render id', { type: 'renderTimings', renderId: 1.5, firstChunkReceivedAt: 1, firstSoundAt: 1, firstSourceWhen: 1 }],
         ['an unknown play state', { type: 'playbackStatus', state: 'hacked', audioState: 'running', positionSeconds: 1, bufferedSeconds: 0, maxFrameMs: 1, meanFrameMs: 1, maxDrawMs: 1, frames: 1 }],

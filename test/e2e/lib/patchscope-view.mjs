@@ -1,6 +1,6 @@
 // Reading the Patchscope preview from the test: its DOM (as the user sees it), the spectrogram canvas's pixels,
 // and the probe's record of the AudioContext, the chunks placed on its clock and the host's render messages.
-import { waitFor } from './workbench.mjs';
+import { progress, waitFor } from './workbench.mjs';
 
 /** Everything the preview shows and the probe saw, at one moment. */
 export async function previewState(frame) {
@@ -28,6 +28,34 @@ export async function previewState(frame) {
       renders: probe ? [...new Set(probe.messages.filter((m) => m.type === 'renderStart').map((m) => m.renderId))] : [],
     };
   });
+}
+
+/**
+ * Waits in the page for the first render started after render `afterRenderId`: its render-start message, its
+ * first chunk and (with `withSource`) the first source started after that chunk arrived. The wait runs in the
+ * page, so the test adds no load while it lasts: polling the probe through the debugging protocol every few
+ * milliseconds kept the browser's main thread, which the webview shares with the workbench, busy copying
+ * records, and delayed the very messages being timed.
+ */
+export async function awaitNextRender(frame, afterRenderId, { withSource = true, timeoutMs = 30_000 } = {}) {
+  progress.waitingFor = `the render after render ${afterRenderId}`;
+  return frame.evaluate(
+    ({ afterRenderId, withSource, timeoutMs }) =>
+      new Promise((resolve, reject) => {
+        const probe = window.patchscopeE2eProbe;
+        const deadline = performance.now() + timeoutMs;
+        const check = () => {
+          const start = probe.messages.find((m) => m.type === 'renderStart' && m.renderId > afterRenderId);
+          const chunk = start && probe.messages.find((m) => m.type === 'chunk' && m.renderId === start.renderId);
+          const source = chunk && probe.starts.find((s) => s.at >= chunk.at);
+          if (chunk && (source || !withSource)) resolve({ start, chunk, source });
+          else if (performance.now() > deadline) reject(new Error(`no render after render ${afterRenderId} within ${timeoutMs} ms`));
+          else setTimeout(check, 25);
+        };
+        check();
+      }),
+    { afterRenderId, withSource, timeoutMs },
+  );
 }
 
 /** The probe's records (messages from the host and sources started), copied out of the page. */

@@ -2,7 +2,7 @@
 // several one-key edits of the sine's frequency. The keystroke's time is its keydown event's time stamp in the
 // page; the chunk and sound times come from the webview probe. All are epoch milliseconds of one machine clock
 // (the extension host's edit time too).
-import { probeRecords } from '../lib/patchscope-view.mjs';
+import { awaitNextRender, newestRenderId } from '../lib/patchscope-view.mjs';
 import { waitFor } from '../lib/workbench.mjs';
 import { locate } from './preview.mjs';
 
@@ -29,8 +29,7 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
     const nextDigit = String((Number(lastDigit) + 1 + (i % 3)) % 10);
     await workbench.goTo(number.line, number.column + number.text.length - 1);
     await workbench.press('Shift+ArrowRight');
-    const { messages: seenBefore } = await probeRecords(frame);
-    const knownRenders = new Set(seenBefore.filter((m) => m.type === 'renderStart').map((m) => m.renderId));
+    const lastRenderId = await newestRenderId(frame);
 
     await page.evaluate(() => {
       window.patchscopeE2eKeyAt = undefined;
@@ -43,29 +42,17 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
       );
     });
     await workbench.press(nextDigit);
+    const { start, chunk, source } = await awaitNextRender(frame, lastRenderId ?? 0);
     const keyAt = await waitFor('the keydown time', () => page.evaluate(() => window.patchscopeE2eKeyAt));
-    const measured = await waitFor(
-      `the render of edit ${i + 1}`,
-      async () => {
-        const { messages, starts } = await probeRecords(frame);
-        const start = messages.find((m) => m.type === 'renderStart' && !knownRenders.has(m.renderId));
-        if (!start) return undefined;
-        const chunk = messages.find((m) => m.type === 'chunk' && m.renderId === start.renderId);
-        if (!chunk) return undefined;
-        const source = starts.find((s) => s.at >= chunk.at);
-        if (!source) return undefined;
-        return {
-          renderId: start.renderId,
-          keyToHostEditMs: start.editAt - keyAt,
-          keyToFirstChunkPostedMs: chunk.postedAt - keyAt,
-          keyToRenderStartReceivedMs: start.at - keyAt,
-          keyToFirstChunkMs: chunk.at - keyAt,
-          keyToFirstSourceStartMs: source.at - keyAt,
-          keyToFirstSoundMs: source.at + (source.when - source.contextTime + source.outputLatency) * 1000 - keyAt,
-        };
-      },
-      { timeoutMs: 30_000, intervalMs: 5 },
-    );
+    const measured = {
+      renderId: start.renderId,
+      keyToHostEditMs: start.editAt - keyAt,
+      keyToFirstChunkPostedMs: chunk.postedAt - keyAt,
+      keyToRenderStartReceivedMs: start.at - keyAt,
+      keyToFirstChunkMs: chunk.at - keyAt,
+      keyToFirstSourceStartMs: source.at - keyAt,
+      keyToFirstSoundMs: source.at + (source.when - source.contextTime + source.outputLatency) * 1000 - keyAt,
+    };
     results.push(measured);
     await new Promise((resolve) => setTimeout(resolve, settleMs));
   }
@@ -80,32 +67,20 @@ export async function measureKeystrokes(session, frame, { edits = 8, settleMs = 
 export async function measureRenderNowClicks(frame, { clicks = 6, settleMs = 1500 } = {}) {
   const results = [];
   for (let i = 0; i < clicks; i++) {
-    const { messages: before } = await probeRecords(frame);
-    const known = new Set(before.filter((m) => m.type === 'renderStart').map((m) => m.renderId));
+    const lastRenderId = await newestRenderId(frame);
     const clickAt = await frame.evaluate(() => {
       const button = document.querySelector('vscode-toolbar-button[label="Render now"]');
       const at = performance.timeOrigin + performance.now();
       button.click();
       return at;
     });
-    results.push(
-      await waitFor(
-        `the render of click ${i + 1}`,
-        async () => {
-          const { messages } = await probeRecords(frame);
-          const start = messages.find((m) => m.type === 'renderStart' && !known.has(m.renderId));
-          const chunk = start && messages.find((m) => m.type === 'chunk' && m.renderId === start.renderId);
-          if (!chunk) return undefined;
-          return {
-            clickToHostMs: start.editAt - clickAt,
-            clickToFirstChunkPostedMs: chunk.postedAt - clickAt,
-            clickToRenderStartReceivedMs: start.at - clickAt,
-            clickToFirstChunkMs: chunk.at - clickAt,
-          };
-        },
-        { timeoutMs: 30_000, intervalMs: 5 },
-      ),
-    );
+    const { start, chunk } = await awaitNextRender(frame, lastRenderId ?? 0, { withSource: false });
+    results.push({
+      clickToHostMs: start.editAt - clickAt,
+      clickToFirstChunkPostedMs: chunk.postedAt - clickAt,
+      clickToRenderStartReceivedMs: start.at - clickAt,
+      clickToFirstChunkMs: chunk.at - clickAt,
+    });
     await new Promise((resolve) => setTimeout(resolve, settleMs));
   }
   return results;

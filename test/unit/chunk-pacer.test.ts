@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import { ChunkPacer, chunkBytes } from '../../src/extension/chunk-pacer';
+import { MessageType, type ChunkMessage, type ToWebview } from '../../src/shared/protocol';
+
+const WINDOW = 64 * 1024;
+
+function chunk(renderId: number, startFrame: number, frames: number): ChunkMessage {
+  return { type: MessageType.Chunk, renderId, startFrame, frames, sampleRate: 48000, channels: [new ArrayBuffer(frames * 4)], postedAt: 0 };
+}
+
+/** A pacer whose posts land in `sent`; `open` false makes posting fail, as when the preview is not ready. */
+function setup(): { pacer: ChunkPacer; sent: ToWebview[]; state: { open: boolean } } {
+  const sent: ToWebview[] = [];
+  const state = { open: true };
+  const pacer = new ChunkPacer((message) => {
+    if (!state.open) return false;
+    sent.push(message);
+    return true;
+  }, WINDOW);
+  return { pacer, sent, state };
+}
+
+/** Acknowledges every posted chunk not acknowledged yet, in order, as the webview would. */
+function acknowledgeAll(pacer: ChunkPacer, sent: ToWebview[], from: number): number {
+  let index = from;
+  while (index < sent.length) {
+    const message = sent[index++];
+    if (message.type === MessageType.Chunk) pacer.acknowledge(chunkBytes(message));
+  }
+  return index;
+}
+
+describe('ChunkPacer', () => {
+  it('holds audio beyond the window until the webview acknowledges it, and keeps the order', () => {
+    const { pacer, sent } = setup();
+    pacer.begin(1);
+    for (let i = 0; i < 10; i++) pacer.push(chunk(1, i * 4096, 4096)); // 16 KiB each
+    pacer.push({ type: MessageType.RenderEnd, renderId: 1, summary: { capture: 'script-processor', chunks: 10, rtf: 0.01, probeRtf: 0.01, firstChunkMs: 5, totalMs: 50, medianChunkFrames: 4096 } });
+    assert.equal(sent.length, 4, 'four 16 KiB chunks fill the 64 KiB window');
+    assert.equal(pacer.unacknowledgedBytes, WINDOW);
+    assert.equal(pacer.queued, 7);
+
+    let acknowledged = 0;
+    while (pacer.queued > 0) {
+      const before = sent.length;
+      acknowledged = acknowledgeAll(pacer, sent, acknowledged);
+      assert.ok(sent.length > before, 'each acknowledgement lets more through');
+      assert.ok(pacer.unacknowledgedBytes <= WINDOW);
+    }
+    const frames = sent.filter((m): m is ChunkMessage => m.type === MessageType.Chunk).map((m) => m.startFrame);
+    assert.deepEqual(frames, Array.from({ length: 10 }, (_, i) => i * 4096));
+    assert.equal(sent.at(-1)?.type, MessageType.RenderEnd, 'the end comes after every chunk');
+  });
+
+  it('posts the first chunk of a new render at once, dropping what the old render had queued', () => {
+    const { pacer, sent } = setup();
+    pacer.begin(1);
+    for (let i = 0; i < 10; i++) pacer.push(chunk(1, i * 4096, 4096));
+    assert.equal(pacer.queued, 6);
+    pacer.begin(2);
+    assert.equal(pacer.queued, 0, 'the old render waits no more');
+    pacer.push(chunk(2, 0, 2048));
+    assert.deepEqual(
+      sent.slice(-1).map((m) => (m.type === MessageType.Chunk ? [m.renderId, m.startFrame] : m.type)),
+      [[2, 0]],
+      'the new render is not held behind the window the old one filled',
+    );
+    pacer.push(chunk(2, 2048, 4096));
+    assert.equal(sent.length, 5, "the new render's next chunk waits for the window");
+    pacer.acknowledge(WINDOW);
+    assert.equal(sent.length, 6);
+  });
+
+  it('sends a message that is not audio at once when no audio waits before it', () => {
+    const { pacer, sent } = setup();
+    pacer.begin(3);
+    pacer.push({ type: MessageType.RenderError, renderId: 3, error: { kind: 'compile', message: 'Unexpected token', file: '/p/a.synth.js', line: 2, column: 5 } });
+    assert.equal(sent.length, 1);
+    assert.equal(pacer.queued, 0);
+  });
+
+  it('lets one chunk larger than the window through when nothing is in flight', () => {
+    const { pacer, sent } = setup();
+    pacer.begin(1);
+    pacer.push(chunk(1, 0, 1024));
+    pacer.push(chunk(1, 1024, 48000)); // 188 KiB, three windows
+    assert.equal(sent.length, 1);
+    pacer.acknowledge(4096);
+    assert.equal(sent.length, 2, 'a chunk larger than the window goes once the pipe is empty');
+  });
+
+  it('forgets the bytes in flight when the webview is replaced, and drops what a closed preview cannot take', () => {
+    const { pacer, sent, state } = setup();
+    pacer.begin(1);
+    for (let i = 0; i < 6; i++) pacer.push(chunk(1, i * 4096, 4096));
+    assert.equal(pacer.unacknowledgedBytes, WINDOW);
+    pacer.reset();
+    assert.equal(pacer.unacknowledgedBytes, 0);
+    assert.equal(pacer.queued, 0);
+    state.open = false;
+    pacer.begin(2);
+    pacer.push(chunk(2, 0, 4096));
+    pacer.push(chunk(2, 4096, 4096));
+    assert.equal(pacer.unacknowledgedBytes, 0, 'nothing counted in flight that was never posted');
+    assert.equal(pacer.queued, 0);
+    assert.equal(sent.length, 4);
+  });
+});
