@@ -1,9 +1,10 @@
 // Entry of a render worker process (forked by RenderProcess): loads node-web-audio-api once, then renders patches
 // on request.
+import * as path from 'node:path';
 import { format } from 'node:util';
 import type { PatchBundle } from './patch-bundler';
 import { PatchError } from './patch-error';
-import { evaluatePatch, loadWebAudio, setWorkletBundler, toPatchError, type LoadedPatch } from './patch-loader';
+import { evaluatePatch, loadWebAudio, setWorkletBundler, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
 import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest } from './worker-protocol';
@@ -167,15 +168,45 @@ process.on('message', (message: ToWorker) => {
     else pending?.reject(message.error ? PatchError.fromData(message.error) : new Error('worklet bundling failed'));
     return;
   }
-  if (message.type === 'render') void handleRender(message);
+  // A render never overlaps the warm-up: both set the global Math.random.
+  if (message.type === 'render') void started.then(() => handleRender(message));
   else if (message.type === 'cancel' && current?.id === message.id) {
     current.control.cancel();
     current.credits.release();
   } else if (message.type === 'ack' && current?.id === message.id) current.credits.acknowledged(message.bytes);
 });
 
-loadWebAudio().then(
-  () => post({ type: 'ready' }),
+/** A short built-in patch: oscillators, a filter, an envelope and a delay, as most patches have. */
+const WARM_UP_PATCH = `module.exports = { __esModule: true, default: { duration: 0.5, build(ctx, out) {
+  const filter = new BiquadFilterNode(ctx, { frequency: 1200 });
+  const level = new GainNode(ctx, { gain: 0 });
+  level.gain.setValueAtTime(0, 0).linearRampToValueAtTime(0.5, 0.01).setTargetAtTime(0, 0.2, 0.05);
+  const echo = new DelayNode(ctx, { delayTime: 0.1 });
+  for (const frequency of [220, 331]) new OscillatorNode(ctx, { type: 'sawtooth', frequency }).connect(filter);
+  filter.connect(level).connect(out);
+  level.connect(echo).connect(out);
+  ctx.createOscillator().connect(ctx.createGain());
+} } };`;
+
+/**
+ * Renders the built-in patch, streamed, before the worker says it is ready, and throws the audio away. A fresh
+ * worker's first render was twice as slow to its first chunk as its second (30 against 15 ms for
+ * examples/05): the engine's code was not compiled yet and node-web-audio-api did its first-use set-up. Every
+ * cancelled render replaces its worker, so that first render is a common one.
+ */
+async function warmUp(web: WebAudioModule): Promise<void> {
+  const bundle: PatchBundle = { file: path.join(__dirname, 'warm-up.synth.js'), code: WARM_UP_PATCH, map: '{"version":3,"sources":[],"names":[],"mappings":""}' };
+  const patch = evaluatePatch(bundle, undefined, 1);
+  await renderStreamed(web, patch, { capture: 'auto' }, { chunk: () => undefined, progress: () => undefined, ready: () => Promise.resolve() }, createControl(), faults, { current: () => 0 });
+}
+
+/** Resolves once node-web-audio-api is loaded and the warm-up render is over. */
+const started = loadWebAudio().then(
+  async (web) => {
+    // A worker that cannot warm up can still render: the warm-up only saves time.
+    await warmUp(web).catch((err: unknown) => process.stderr.write(`render worker warm-up failed: ${err instanceof Error ? err.message : String(err)}\n`));
+    post({ type: 'ready' });
+  },
   (err: unknown) => {
     // Without its audio engine this worker can do nothing: say why on stderr (the pool reports its last line).
     process.stderr.write(`node-web-audio-api failed to load: ${err instanceof Error ? err.message : String(err)}\n`);

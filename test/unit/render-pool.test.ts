@@ -39,6 +39,25 @@ describe('render pool', function () {
     assert.ok(peak > 0.1, 'seeded noise is not silent');
   });
 
+  it('a worker’s warm-up render leaves nothing behind: a render sent to a starting worker gives the same samples', async () => {
+    // build() draws Math.random across timer turns, so a warm-up that reseeded it meanwhile would show.
+    const text = `export default { duration: 0.2, seed: 7, async build(ctx, out) {
+      const b = new AudioBuffer({ length: 9600, sampleRate: 48000 }); const d = b.getChannelData(0);
+      for (let i = 0; i < d.length; i++) { if (i % 480 === 0) await new Promise((r) => setTimeout(r, 1)); d[i] = Math.random() * 2 - 1; }
+      const s = new AudioBufferSourceNode(ctx, { buffer: b }); s.connect(out); s.start(); } };`;
+    const file = fixture('async-random.synth.js');
+    const settled = await streamAll(pool, file, text);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const fresh = new RenderPool({ size: 1 });
+      try {
+        const starting = await streamAll(fresh, file, text);
+        assert.equal(compareAudio(settled, starting).bitExact, true, `render in a starting worker, attempt ${attempt + 1}`);
+      } finally {
+        await fresh.dispose();
+      }
+    }
+  });
+
   it('a different seed gives different samples', async () => {
     const text = (seed: number): string => `export default { duration: 0.1, seed: ${seed}, build(ctx, out) {
       const b = new AudioBuffer({ length: 4800, sampleRate: 48000 }); const d = b.getChannelData(0);
