@@ -185,7 +185,6 @@ const WARM_UP_PATCH = `module.exports = { __esModule: true, default: { duration:
   for (const frequency of [220, 331]) new OscillatorNode(ctx, { type: 'sawtooth', frequency }).connect(filter);
   filter.connect(level).connect(out);
   level.connect(echo).connect(out);
-  ctx.createOscillator().connect(ctx.createGain());
 } } };`;
 
 /**

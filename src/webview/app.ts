@@ -36,10 +36,9 @@ import { createHandler, readPersistedState, type VsCodeApi } from './vscode-api'
 const COMPUTE_BUDGET_MS = 2;
 
 /**
- * Least time between updates of the level meter and of the figures read as text (clock, stats). Every change on
- * screen costs the browser a frame of compositing on the thread a webview shares with the workbench; measured
- * in code-server (software compositing, 2 cores), updating these on every frame delayed the host's messages:
- * keystroke to first sound 278 ms median against 225 ms without them.
+ * Least time between updates of the level meter and of the figures read as text (clock, stats): the eye needs no
+ * more, and every change on screen costs a composited frame on the thread that, in code-server, the webview
+ * shares with the workbench and its messages (see bench/RESULTS.md, keystroke to sound).
  */
 const METER_INTERVAL_MS = 1000 / 30;
 const TEXT_INTERVAL_MS = 1000 / 15;

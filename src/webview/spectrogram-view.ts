@@ -105,11 +105,11 @@ export class SpectrogramView {
     return { start, end: start + (window.end - window.start) };
   }
 
-  /** Draws one frame; returns false when the picture was already on the canvas. */
-  draw(state: PlotState, theme: ThemeColors): boolean {
+  /** Draws one frame, unless the canvas already shows that picture. */
+  draw(state: PlotState, theme: ThemeColors): void {
     if (this.width === 0) this.resize();
     const context = this.canvas.getContext('2d');
-    if (!context) return false;
+    if (!context) return;
     const { width, height } = this;
     const plotLeft = AXIS_GUTTER;
     const plotWidth = Math.max(1, width - plotLeft);
@@ -120,7 +120,7 @@ export class SpectrogramView {
     const endX = timeToX(state.duration, window, plotLeft, plotWidth);
     const region = state.region ? `${state.region.start},${state.region.end},${state.regionActive}` : '';
     const key = `${window.start},${window.end},${Math.round(renderedX * this.ratio)},${Math.round(endX * this.ratio)},${region},${width}x${height}`;
-    if (!this.layerChanged && key === this.drawnKey && theme === this.drawnTheme) return false;
+    if (!this.layerChanged && key === this.drawnKey && theme === this.drawnTheme) return;
     this.layerChanged = false;
     this.drawnKey = key;
     this.drawnTheme = theme;
@@ -138,7 +138,6 @@ export class SpectrogramView {
     }
     this.drawRegion(context, state, theme, plotLeft, plotWidth, height);
     context.restore();
-    return true;
   }
 
   /** Brings the plot layer up to date and returns it. */

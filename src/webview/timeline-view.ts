@@ -21,18 +21,18 @@ export class TimelineView {
     this.drawnKey = '';
   }
 
-  /** Draws one frame; returns false when the picture was already on the canvas. */
-  draw(state: PlotState, theme: ThemeColors): boolean {
+  /** Draws one frame, unless the canvas already shows that picture. */
+  draw(state: PlotState, theme: ThemeColors): void {
     if (this.width === 0) this.resize();
     const context = this.canvas.getContext('2d');
-    if (!context) return false;
+    if (!context) return;
     const { width, height } = this;
     const left = AXIS_GUTTER;
     const plotWidth = Math.max(1, width - left);
     const renderedPixels = Math.round(timeToX(Math.min(state.rendered, state.duration), state.window, left, plotWidth));
     const region = state.region ? `${state.region.start},${state.region.end},${state.regionActive}` : '';
     const key = `${state.window.start},${state.window.end},${state.duration},${renderedPixels},${region},${width}x${height}`;
-    if (key === this.drawnKey && theme === this.drawnTheme) return false;
+    if (key === this.drawnKey && theme === this.drawnTheme) return;
     this.drawnKey = key;
     this.drawnTheme = theme;
     context.clearRect(0, 0, width, height);
@@ -60,7 +60,7 @@ export class TimelineView {
       context.globalAlpha = 1;
     }
 
-    if (!(state.duration > 0)) return true;
+    if (!(state.duration > 0)) return;
     context.font = `${Math.max(9, theme.fontSize - 2)}px ${theme.fontFamily}`;
     context.textBaseline = 'top';
     context.textAlign = 'left';
@@ -72,6 +72,5 @@ export class TimelineView {
       context.fillStyle = theme.muted;
       if (x + 4 + context.measureText(tick.label).width < width) context.fillText(tick.label, x + 4, 3);
     }
-    return true;
   }
 }

@@ -68,6 +68,14 @@ export function previewScenarios(session, scenario, shared) {
     const clock = await waitForAdvancingClock(frame);
     assert.ok(clock.second.currentTime > clock.first.currentTime);
     await waitFor('the player to report playing', async () => (await previewState(frame)).playState === 'playing', { timeoutMs: 15_000 });
+    // The playhead is an element over the plot, moved to the right as the audio plays.
+    const playheadX = () =>
+      frame.evaluate(() => {
+        const playhead = document.querySelector('.playhead');
+        return playhead && !playhead.hidden ? playhead.getBoundingClientRect().left : undefined;
+      });
+    const firstX = await waitFor('the playhead to show', playheadX);
+    await waitFor('the playhead to move right', async () => ((await playheadX()) ?? 0) > firstX + 2, { timeoutMs: 15_000 });
 
     const pixels = await waitFor(
       'the spectrogram to be drawn',
