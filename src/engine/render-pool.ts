@@ -187,10 +187,9 @@ export class RenderPool {
     const error = new PatchError('cancelled', 'render pool disposed', '');
     for (const job of this.queue.splice(0)) job.reject(error);
     await Promise.all(
-      this.slots.splice(0).map((slot) => {
-        this.endedWorkersPeakMb += slot.peakRssMb;
+      [...this.slots].map((slot) => {
         slot.job?.reject(error);
-        slot.process.kill();
+        this.end(slot);
         return slot.process.whenGone();
       }),
     );
@@ -303,14 +302,22 @@ export class RenderPool {
 
   /** Kills a worker and starts its successor at once, so the next render finds a warm one. */
   private replace(slot: Slot): void {
-    const index = this.slots.indexOf(slot);
-    if (index >= 0) this.slots.splice(index, 1);
-    this.endedWorkersPeakMb += index >= 0 ? slot.peakRssMb : 0;
+    const wasInPool = this.end(slot);
     slot.job = undefined;
-    slot.process.kill();
     // Only a worker that had started is replaced at once: one that died starting would die again, in a loop.
-    if (!this.disposed && index >= 0 && slot.warm && this.slots.length < Math.min(this.size, MIN_WARM_WORKERS)) this.slots.push(this.spawn());
+    if (!this.disposed && wasInPool && slot.warm && this.slots.length < Math.min(this.size, MIN_WARM_WORKERS)) this.slots.push(this.spawn());
     this.pump();
+  }
+
+  /** Takes a worker out of the pool, counting its peak memory, and kills it; false when it had left already. */
+  private end(slot: Slot): boolean {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) {
+      this.slots.splice(index, 1);
+      this.endedWorkersPeakMb += slot.peakRssMb;
+    }
+    slot.process.kill();
+    return index >= 0;
   }
 
   private onWorkerFailure(slot: Slot, exit: RenderProcessExit): void {
@@ -411,11 +418,7 @@ export class RenderPool {
       const now = performance.now();
       for (const slot of [...this.slots]) {
         if (this.slots.length <= MIN_WARM_WORKERS) break;
-        if (!slot.job && now - slot.idleSince >= this.idleWorkerMs) {
-          this.slots.splice(this.slots.indexOf(slot), 1);
-          this.endedWorkersPeakMb += slot.peakRssMb;
-          slot.process.kill();
-        }
+        if (!slot.job && now - slot.idleSince >= this.idleWorkerMs) this.end(slot);
       }
       this.scheduleIdleReaping();
     }, this.idleWorkerMs);

@@ -168,8 +168,7 @@ process.on('message', (message: ToWorker) => {
     else pending?.reject(message.error ? PatchError.fromData(message.error) : new Error('worklet bundling failed'));
     return;
   }
-  // A render never overlaps the warm-up: both set the global Math.random.
-  if (message.type === 'render') void started.then(() => handleRender(message));
+  if (message.type === 'render') void handleRender(message);
   else if (message.type === 'cancel' && current?.id === message.id) {
     current.control.cancel();
     current.credits.release();
@@ -189,7 +188,8 @@ const WARM_UP_PATCH = `module.exports = { __esModule: true, default: { duration:
 
 /**
  * Renders the built-in patch, streamed, before the worker says it is ready, and throws the audio away, so that
- * the first real render finds the engine's code compiled and node-web-audio-api's first-use set-up done. Every
+ * the first real render finds the engine's code compiled and node-web-audio-api's first-use set-up done. The
+ * pool sends a render only after 'ready', so none overlaps the warm-up (both set the global Math.random). Every
  * cancelled render replaces its worker, so a fresh worker's first render is a common one. Measured (first
  * streamed render of a fresh, ready worker, median of 5): examples/05 25.7 -> 21.3 ms, hello 11.9 -> 7.4 ms,
  * examples/07 29.0 -> 28.6 ms.
@@ -200,8 +200,7 @@ async function warmUp(web: WebAudioModule): Promise<void> {
   await renderStreamed(web, patch, { capture: 'auto' }, { chunk: () => undefined, progress: () => undefined, ready: () => Promise.resolve() }, createControl(), faults, { current: () => 0 });
 }
 
-/** Resolves once node-web-audio-api is loaded and the warm-up render is over. */
-const started = loadWebAudio().then(
+void loadWebAudio().then(
   async (web) => {
     // A worker that cannot warm up can still render: the warm-up only saves time.
     await warmUp(web).catch((err: unknown) => process.stderr.write(`render worker warm-up failed: ${err instanceof Error ? err.message : String(err)}\n`));
