@@ -34,6 +34,26 @@ const builds = [
   },
 ];
 
+/**
+ * The render worker's native addon (src/engine/native/page-release.c, Linux only): built with the system's C
+ * compiler when there is one. Without it everything works; long streamed renders just keep their output buffer.
+ */
+async function buildPageReleaseAddon() {
+  if (process.platform !== 'linux') return;
+  const { spawnSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const source = 'src/engine/native/page-release.c';
+  const target = 'dist/page-release.node';
+  if (fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs) return;
+  const headers = 'node_modules/node-api-headers/include';
+  fs.mkdirSync('dist', { recursive: true });
+  const cc = process.env.CC || 'cc';
+  const result = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-Wall', '-I', headers, '-o', `${target}.tmp`, source], { encoding: 'utf8' });
+  if (result.status === 0) fs.renameSync(`${target}.tmp`, target);
+  else console.warn(`patchscope: ${target} not built (${result.error ? `${cc}: ${result.error.message}` : result.stderr.trim()}); long streamed renders will keep their whole output in memory`);
+}
+await buildPageReleaseAddon();
+
 const existing = (await import('node:fs')).existsSync;
 const active = builds.filter((b) => Object.values(b.entryPoints).every((p) => existing(p)));
 

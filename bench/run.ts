@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchPatch, type PatchBenchFigures } from '../src/cli/bench-command';
+import { KEEP_OUTPUT_ENV } from '../src/engine/output-release';
 import { RenderPool } from '../src/engine/render-pool';
 import { measureChromium, type ChromiumPeerResult } from './chromium-peer';
 import { benchMp4, type Mp4BenchResult } from './mp4-bench';
@@ -59,13 +60,15 @@ async function benchExamples(): Promise<ExampleRow[]> {
   return rows;
 }
 
-function hourLongWav(): { seconds: number; wallMs: number; peakRssMb: number } {
+/** The 60-minute WAV render, as the CLI does it; `keepOutput` turns off the release of the engine's retained output. */
+function hourLongWav(keepOutput: boolean): { seconds: number; wallMs: number; peakRssMb: number } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-bench-'));
   try {
     const patch = path.join(root, 'bench', 'patches', 'hour-long.synth.js');
-    process.stderr.write('bench: 60-minute patch to WAV\n');
+    process.stderr.write(`bench: 60-minute patch to WAV${keepOutput ? ` (${KEEP_OUTPUT_ENV}=1)` : ''}\n`);
     const started = performance.now();
-    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { encoding: 'utf8' });
+    const env = { ...process.env, [KEEP_OUTPUT_ENV]: keepOutput ? '1' : '' };
+    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { encoding: 'utf8', env });
     if (result.status !== 0) throw new Error(`hour-long render failed: ${result.stderr}`);
     const summary = JSON.parse(result.stdout) as { peakRssMb: number };
     return { seconds: 3600, wallMs: performance.now() - started, peakRssMb: summary.peakRssMb };
@@ -74,13 +77,19 @@ function hourLongWav(): { seconds: number; wallMs: number; peakRssMb: number } {
   }
 }
 
+/** The hour rendered both ways in the same run. */
+interface HourFigures {
+  released: ReturnType<typeof hourLongWav>;
+  kept: ReturnType<typeof hourLongWav>;
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
   return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.versions.node}; load average at the end ${load} (1/5/15 min)`;
 }
 
-function report(rows: ExampleRow[], hour: ReturnType<typeof hourLongWav>, mp4: Mp4BenchResult[]): string {
+function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): string {
   const lines: string[] = [];
   lines.push(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; median of ${runs} run(s) each (${quick ? runs : SHORT_RUNS} for one-shot renders under ${SHORT_RENDER_MS} ms).`);
   lines.push('');
@@ -102,7 +111,14 @@ function report(rows: ExampleRow[], hour: ReturnType<typeof hourLongWav>, mp4: M
   lines.push('');
   lines.push('### 60-minute patch to WAV (bench/patches/hour-long.synth.js)');
   lines.push('');
-  lines.push(`Rendered in ${fixed(hour.wallMs / 1000)} s with a peak RSS of ${fixed(hour.peakRssMb)} MB (target under 150 MB): the CLI's peak plus its render worker's, an upper bound of their sum. node-web-audio-api keeps the whole output of a context, 691 MB of mono float samples for an hour at 48 kHz.`);
+  lines.push('Peak RSS: the CLI\'s peak plus its render worker\'s, an upper bound of their sum (target under 150 MB). Without the release of the engine\'s retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.');
+  lines.push('');
+  lines.push('| render | wall s | peak RSS MB |');
+  lines.push('| --- | ---: | ---: |');
+  lines.push(`| output released as rendered (default) | ${fixed(hour.released.wallMs / 1000)} | ${fixed(hour.released.peakRssMb)} |`);
+  lines.push(`| output kept (${KEEP_OUTPUT_ENV}=1) | ${fixed(hour.kept.wallMs / 1000)} | ${fixed(hour.kept.peakRssMb)} |`);
+  lines.push('');
+  lines.push(`Released / kept: ${fixed(hour.released.peakRssMb / hour.kept.peakRssMb, 2)}x the memory, ${fixed(hour.released.wallMs / hour.kept.wallMs, 2)}x the time.`);
   if (mp4.length > 0) {
     lines.push('');
     lines.push("### MP4 spectrogram video vs ffmpeg's showspectrum (1280x720, 30 fps, libx264 veryfast, AAC)");
@@ -119,7 +135,7 @@ function report(rows: ExampleRow[], hour: ReturnType<typeof hourLongWav>, mp4: M
 
 async function main(): Promise<void> {
   const rows = await benchExamples();
-  const hour = hourLongWav();
+  const hour: HourFigures = { released: hourLongWav(false), kept: hourLongWav(true) };
   const mp4: Mp4BenchResult[] = [];
   if (!args.has('--skip-mp4')) {
     for (const seconds of quick || !args.has('--long') ? [60] : [60, 1200]) {

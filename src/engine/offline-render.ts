@@ -3,6 +3,7 @@ import { AdaptiveChunkEmitter, planSuspendFrames, resolveChunkPolicy } from './c
 import { chooseCapture, createCapture, type Capture } from './capture/index';
 import { SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS } from './capture/script-processor-capture';
 import { BlockQueue } from './capture/capture';
+import { OUTPUT_FILL, RenderedOutputRelease } from './output-release';
 import { PatchError } from './patch-error';
 import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import type { AudioChunk, CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, RenderDrive, RenderProgress } from './render-types';
@@ -40,6 +41,8 @@ export interface StreamOutcome {
   skippedPoints: number;
   /** Time the patch's own build() took (its graph, buffers and worklet modules). */
   buildMs: Milliseconds;
+  /** Bytes of node-web-audio-api's retained output given back to the system during the render (see output-release.ts). */
+  outputReleasedBytes: number;
 }
 
 /**
@@ -216,14 +219,23 @@ export function renderStreamed(
         await sink.ready();
       };
 
+      let release: RenderedOutputRelease | undefined;
       if (drive === 'suspend') {
+        release = RenderedOutputRelease.forContext(ctx.length);
+        if (release) {
+          const fill = new web.ConstantSourceNode(ctx, { offset: OUTPUT_FILL });
+          fill.connect(destination);
+          fill.start();
+        }
         const points = planSuspendFrames(policy, info.frames, info.sampleRate, active.align);
         for (let i = 0; i < points.length; i++) {
           ctx.suspend((points[i] - SUSPEND_NUDGE) / info.sampleRate).then(
             () => {
               if (control.cancelled) return;
               // Read where the context really stopped: a suspend may land later than planned.
-              const reached = Math.min(info.frames, Math.round(ctx.currentTime * info.sampleRate));
+              const rendered = Math.round(ctx.currentTime * info.sampleRate);
+              release?.releaseRendered(rendered);
+              const reached = Math.min(info.frames, rendered);
               const frontier = Math.floor(reached / active.align) * active.align;
               const next = i + 1 < points.length ? points[i + 1] : info.frames;
               advance(frontier, next - frontier).then(
@@ -267,6 +279,7 @@ export function renderStreamed(
         cancelled,
         skippedPoints,
         buildMs,
+        outputReleasedBytes: release?.releasedBytes ?? 0,
       });
       if (control.cancelled) return outcome(true, 0);
       const started = performance.now();

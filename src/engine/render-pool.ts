@@ -169,6 +169,7 @@ export class RenderPool {
       buildMs: done.buildMs,
       totalMs: done.totalMs,
       chunkFrames: done.chunkFrames,
+      outputReleasedBytes: done.outputReleasedBytes,
     };
   }
 

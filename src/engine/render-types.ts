@@ -113,6 +113,8 @@ export interface StreamStats {
   totalMs: Milliseconds;
   /** Chunk lengths chosen, in frames, in order. */
   chunkFrames: Frames[];
+  /** Bytes of node-web-audio-api's retained output the worker gave back to the system during the render (Linux, long renders). */
+  outputReleasedBytes: number;
 }
 
 /** A whole render held in memory. */

@@ -77,6 +77,7 @@ export type FromWorker =
       cancelled: boolean;
       skippedPoints: number;
       buildMs: Milliseconds;
+      outputReleasedBytes: number;
     }
   | { type: 'error'; id: number; error: PatchErrorData }
   | { type: 'bundle-worklet'; id: number; requestId: number; file: string };

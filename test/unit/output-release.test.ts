@@ -1,0 +1,132 @@
+// A long streamed render gives node-web-audio-api's retained output back to the system as it goes
+// (src/engine/output-release.ts). These tests check that it does, that the audio stays bit for bit the one-shot
+// render's, and that pages holding anything but the fill are never touched.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChunkCollector } from '../../src/engine/parity-test';
+import { compareAudio } from '../../src/engine/parity';
+import { KEEP_OUTPUT_ENV, OUTPUT_FILL, OWN_MAPPING_MIN_BYTES, RenderedOutputRelease, outputReleaseAvailable } from '../../src/engine/output-release';
+import { loadWebAudio } from '../../src/engine/patch-loader';
+import { RenderPool } from '../../src/engine/render-pool';
+
+const SAMPLE_RATE = 48000;
+/** Long enough that the output buffer (4 bytes a frame) is above OWN_MAPPING_MIN_BYTES. */
+const LONG_FRAMES = Math.ceil((OWN_MAPPING_MIN_BYTES * 1.25) / 4 / 8192) * 8192;
+
+/** Renders `frames` frames with the fill (and optionally a tone) on the destination, releasing at suspends. */
+async function renderWithRelease(frames: number, withTone: boolean): Promise<{ released: number; output: Float32Array }> {
+  const web = await loadWebAudio();
+  const ctx = new web.OfflineAudioContext(1, frames, SAMPLE_RATE);
+  const fill = new web.ConstantSourceNode(ctx, { offset: OUTPUT_FILL });
+  fill.connect(ctx.destination);
+  fill.start();
+  if (withTone) {
+    const tone = new web.OscillatorNode(ctx, { frequency: 440 });
+    tone.connect(ctx.destination);
+    tone.start();
+  }
+  const release = RenderedOutputRelease.forContext(frames);
+  assert.ok(release, 'a buffer this long has its own mapping and the addon is built');
+  for (let second = 5; second < frames / SAMPLE_RATE; second += 5) {
+    void ctx.suspend(second).then(() => {
+      release.releaseRendered(Math.round(ctx.currentTime * SAMPLE_RATE));
+      setImmediate(() => void ctx.resume());
+    });
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  const rendered = await ctx.startRendering();
+  return { released: release.releasedBytes, output: rendered.getChannelData(0) };
+}
+
+describe('output release (long streamed renders)', function () {
+  this.timeout(180_000);
+
+  before(function () {
+    // The addon is Linux-only; where it is, it must have been built (the build warns when no C compiler is found).
+    if (process.platform !== 'linux') this.skip();
+    assert.equal(outputReleaseAvailable(), true, 'dist/page-release.node is built (npm run build with a C compiler)');
+  });
+
+  it('does nothing for a buffer below the size that gets its own mapping', () => {
+    assert.equal(RenderedOutputRelease.forContext(Math.floor(OWN_MAPPING_MIN_BYTES / 4)), undefined);
+  });
+
+  it('releases the rendered pages of a destination that holds only the fill', async () => {
+    const { released, output } = await renderWithRelease(LONG_FRAMES, false);
+    const bytes = LONG_FRAMES * 4;
+    // Everything but the last 5 s (no suspend after it) and the pages at the edges.
+    assert.ok(released > bytes - 5 * SAMPLE_RATE * 4 - 2 * 4096, `released ${released} of ${bytes} bytes`);
+    // A released page reads as zeros afterwards: the memory really went back to the system.
+    assert.equal(output[SAMPLE_RATE], 0);
+    assert.equal(output[output.length - 1], OUTPUT_FILL);
+  });
+
+  it('leaves alone pages that hold anything else', async () => {
+    const { released, output } = await renderWithRelease(LONG_FRAMES, true);
+    assert.equal(released, 0);
+    // The output is whole: the tone plus the fill, to its end.
+    const web = await loadWebAudio();
+    const ctx = new web.OfflineAudioContext(1, LONG_FRAMES, SAMPLE_RATE);
+    const fill = new web.ConstantSourceNode(ctx, { offset: OUTPUT_FILL });
+    fill.connect(ctx.destination);
+    fill.start();
+    const tone = new web.OscillatorNode(ctx, { frequency: 440 });
+    tone.connect(ctx.destination);
+    tone.start();
+    const reference = (await ctx.startRendering()).getChannelData(0);
+    assert.equal(compareAudio([reference], [output]).bitExact, true);
+  });
+
+  let dir: string;
+  let patch: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-release-'));
+    patch = path.join(dir, 'long-drone.synth.js');
+    const seconds = LONG_FRAMES / SAMPLE_RATE;
+    fs.writeFileSync(
+      patch,
+      `export default { duration: ${seconds}, channels: 2, build(ctx, out) {
+        const filter = new BiquadFilterNode(ctx, { frequency: 800, Q: 3 });
+        for (const frequency of [110, 165.2]) { const saw = new OscillatorNode(ctx, { type: 'sawtooth', frequency }); saw.connect(filter); saw.start(); }
+        const noise = ctx.createBuffer(1, ctx.sampleRate, ctx.sampleRate);
+        noise.getChannelData(0).forEach((_, i, data) => (data[i] = Math.random() * 0.1));
+        const hiss = new AudioBufferSourceNode(ctx, { buffer: noise, loop: true });
+        hiss.connect(new StereoPannerNode(ctx, { pan: 0.5 })).connect(out);
+        hiss.start();
+        filter.connect(new GainNode(ctx, { gain: 0.2 })).connect(out);
+      } };\n`,
+    );
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gives back a long streamed render\'s output in the worker, and its audio is the one-shot render\'s', async () => {
+    const pool = new RenderPool({ size: 1 });
+    try {
+      const collector = new ChunkCollector();
+      const stats = await pool.stream({ path: patch }, { chunk: 1, onChunk: (chunk) => collector.add(chunk) });
+      const streamed = collector.join(2);
+      const oneShot = await pool.renderOneShot({ path: patch });
+      const comparison = compareAudio(oneShot.channels, streamed);
+      assert.equal(comparison.bitExact, true, `first difference at frame ${comparison.firstDiffFrame}`);
+      assert.equal(stats.drive, 'suspend');
+      // The destination of a streamed render is mono: 4 bytes a frame, all but the last chunk's released.
+      assert.ok(stats.outputReleasedBytes > (LONG_FRAMES - 2 * SAMPLE_RATE) * 4, `released ${stats.outputReleasedBytes} bytes`);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it(`keeps the output in a worker started with ${KEEP_OUTPUT_ENV}=1`, async () => {
+    process.env[KEEP_OUTPUT_ENV] = '1';
+    const pool = new RenderPool({ size: 1 });
+    try {
+      const stats = await pool.stream({ path: patch }, { chunk: 1 });
+      assert.equal(stats.outputReleasedBytes, 0);
+    } finally {
+      delete process.env[KEEP_OUTPUT_ENV];
+      await pool.dispose();
+    }
+  });
+});
