@@ -190,7 +190,8 @@ export function renderStreamed(
       await runBuild(patch, ctx, bus);
       const buildMs = performance.now() - buildStarted;
       const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
-      const active = createCapture(kind, drive, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode);
+      const knownRtf = policy.mode === 'auto' ? policy.knownRtf : undefined;
+      const active = createCapture(kind, drive, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode, knownRtf);
       capture = active;
       trackPosition(position, ctx, info.sampleRate);
       await active.attach(ctx, bus, destination);

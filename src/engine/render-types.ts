@@ -52,9 +52,9 @@ export interface ChunkOptions {
   targetLatency?: Seconds;
   /** Smallest adaptive chunk (default 0.02 s). */
   minChunk?: Seconds;
-  /** Largest adaptive chunk (default 1 s). */
+  /** Largest adaptive chunk (default 4 s). */
   maxChunk?: Seconds;
-  /** A real-time factor measured earlier for this patch: skips the probe. */
+  /** A real-time factor measured earlier for this patch: skips the probe and sizes the capture's blocks. */
   knownRtf?: RealTimeFactor;
 }
 

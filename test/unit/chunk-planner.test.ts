@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { BLOCK_RENDER_BUDGET_MS, SCRIPT_PROCESSOR_BLOCK_SIZES, scriptProcessorBlockFor } from '../../src/engine/capture/script-processor-capture';
 import { AdaptiveChunkEmitter, chunkForRtf, planSuspendFrames, resolveChunkPolicy } from '../../src/engine/chunk-planner';
 
 describe('chunk planner', () => {
@@ -40,6 +41,15 @@ describe('chunk planner', () => {
     assert.equal(steady[2] - steady[1], Math.ceil(12000 / 128) * 128);
   });
 
+  it('plans a grid at the largest chunk for a patch that renders it in under half the target latency', () => {
+    // RTF 0.005: the ideal chunk is 10 s, so half of it is still above the 4 s largest chunk.
+    const policy = resolveChunkPolicy({ chunk: 'auto', targetLatency: 0.05, minChunk: 0.02, maxChunk: 4, knownRtf: 0.005 }, rate);
+    const points = planSuspendFrames(policy, 60 * rate, rate, 2048);
+    const steps = points.slice(1).map((point, i) => point - points[i]);
+    assert.equal(Math.max(...steps), Math.ceil((4 * rate) / 2048) * 2048);
+    assert.equal(steps.slice(-5).every((step) => step === Math.ceil((4 * rate) / 2048) * 2048), true);
+  });
+
   it('clamps the ideal chunk to the bounds', () => {
     const policy = resolveChunkPolicy({ chunk: 'auto', minChunk: 0.02, maxChunk: 4 }, rate);
     if (policy.mode !== 'auto') throw new Error('auto expected');
@@ -73,5 +83,22 @@ describe('chunk planner', () => {
     emitter.observe(4800, 50);
     emitter.observe(4800, 50);
     assert.ok(emitter.targetChunkFrames < fast / 4, `${emitter.targetChunkFrames} vs ${fast}`);
+  });
+});
+
+describe('capture block sizing', () => {
+  it('uses the smallest block until the speed is known, then the largest that renders within the budget', () => {
+    assert.equal(scriptProcessorBlockFor(undefined, 48000), SCRIPT_PROCESSOR_BLOCK_SIZES[0]);
+    assert.equal(scriptProcessorBlockFor(0, 48000), SCRIPT_PROCESSOR_BLOCK_SIZES[0]);
+    // 8192 frames at 48 kHz are 171 ms of audio: 0.17 ms to render at RTF 0.001, 2.6 ms at 0.015.
+    assert.equal(scriptProcessorBlockFor(0.001, 48000), 8192);
+    assert.equal(scriptProcessorBlockFor(0.015, 48000), 4096);
+    assert.equal(scriptProcessorBlockFor(0.05, 48000), 2048);
+    // The same speed at 96 kHz: blocks are half as long in time, so a larger one fits.
+    assert.equal(scriptProcessorBlockFor(0.015, 96000), 8192);
+    for (const rtf of [0.001, 0.005, 0.015, 0.03]) {
+      const block = scriptProcessorBlockFor(rtf, 48000);
+      assert.ok(block === SCRIPT_PROCESSOR_BLOCK_SIZES[0] || (block / 48000) * rtf * 1000 <= BLOCK_RENDER_BUDGET_MS);
+    }
   });
 });

@@ -41,15 +41,27 @@ describe('streamed render equals the one-shot render, bit for bit', function () 
   assert.ok(examples.length >= 8, 'at least 8 examples');
   // 'auto' adapts; 0.0123 s (590 frames at 48 kHz) and 0.7 s (33600 frames) are not multiples of a render
   // quantum. The worklet capture is the slow reference (a thread handshake every quantum): two sizes suffice.
-  const matrix: [CaptureKind, (number | 'auto')[]][] = [
-    ['script-processor', ['auto', 0.0123, 0.7]],
+  // 'auto' with a known RTF also sizes the ScriptProcessor's blocks (scriptProcessorBlockFor): RTF 0.001 gives
+  // 8192-frame blocks and 0.015 gives 4096 at 48 kHz (2048 at 96 kHz), where no RTF gives 2048.
+  const matrix: [CaptureKind, (number | 'auto' | { knownRtf: number })[]][] = [
+    ['script-processor', ['auto', 0.0123, 0.7, { knownRtf: 0.001 }, { knownRtf: 0.015 }]],
     ['worklet', ['auto', 0.7]],
   ];
+  it('sizes the capture\'s blocks from a known RTF (the first chunk is one block)', async () => {
+    const hello = path.join(root, 'examples', 'hello.synth.js');
+    const firstChunk = async (knownRtf: number | undefined): Promise<number> => (await pool.stream({ path: hello }, { chunk: 'auto', knownRtf })).chunkFrames[0];
+    assert.equal(await firstChunk(0.001), 8192);
+    assert.equal(await firstChunk(0.015), 4096);
+    assert.equal(await firstChunk(0.05), 2048);
+  });
+
   for (const patch of [...examples, ...fixtures]) {
     for (const [capture, chunks] of matrix) {
-      for (const chunk of chunks) {
-        it(`${path.basename(patch)} with ${capture} capture, chunk ${chunk}`, async () => {
-          const report = await runParityTest(pool, { path: patch }, { capture, chunk });
+      for (const entry of chunks) {
+        const chunk = typeof entry === 'object' ? 'auto' : entry;
+        const knownRtf = typeof entry === 'object' ? entry.knownRtf : undefined;
+        it(`${path.basename(patch)} with ${capture} capture, chunk ${chunk}${knownRtf ? ` (known RTF ${knownRtf})` : ''}`, async () => {
+          const report = await runParityTest(pool, { path: patch }, { capture, chunk, knownRtf });
           assert.equal(report.capture, capture);
           assert.ok(report.frames > 0);
           assert.equal(report.firstDiffFrame, -1, `first difference at frame ${report.firstDiffFrame}, max ${report.maxAbsDiff}`);

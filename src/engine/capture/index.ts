@@ -1,6 +1,6 @@
 import type { CaptureChoice, CaptureKind, RenderDrive } from '../render-types';
 import type { Capture, CaptureSizing } from './capture';
-import { SCRIPT_PROCESSOR_BUFFER_SIZE, SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS, ScriptProcessorCapture } from './script-processor-capture';
+import { SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS, ScriptProcessorCapture, scriptProcessorBlockFor } from './script-processor-capture';
 import { WorkletCapture } from './worklet-capture';
 
 /** The capture used when none is asked for. */
@@ -20,13 +20,16 @@ export function chooseCapture(choice: CaptureChoice, patchUsesWorklets: boolean)
   return { kind, drive };
 }
 
-/** Creates a capture of the given kind, sized for how the render is driven. */
-export function createCapture(kind: CaptureKind, drive: RenderDrive, sizing: CaptureSizing, workletNode: typeof AudioWorkletNode): Capture {
+/**
+ * Creates a capture of the given kind, sized for how the render is driven and, for suspend-driven renders, for
+ * the patch's known speed (`knownRtf`, from an earlier render; see scriptProcessorBlockFor).
+ */
+export function createCapture(kind: CaptureKind, drive: RenderDrive, sizing: CaptureSizing, workletNode: typeof AudioWorkletNode, knownRtf?: number): Capture {
   switch (kind) {
     case 'worklet':
       return new WorkletCapture(sizing, workletNode);
     case 'script-processor':
-      return new ScriptProcessorCapture(sizing, drive === 'capture' ? SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS : SCRIPT_PROCESSOR_BUFFER_SIZE);
+      return new ScriptProcessorCapture(sizing, drive === 'capture' ? SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS : scriptProcessorBlockFor(knownRtf, sizing.sampleRate));
   }
 }
 

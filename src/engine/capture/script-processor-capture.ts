@@ -9,6 +9,31 @@ import { RENDER_QUANTUM, type Frames } from '../units';
 export const SCRIPT_PROCESSOR_BUFFER_SIZE: Frames = 2048;
 
 /**
+ * Block sizes a suspend-driven render may use, smallest first: each a multiple of the previous and at most
+ * SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS, which every context's length is padded to.
+ */
+export const SCRIPT_PROCESSOR_BLOCK_SIZES: readonly Frames[] = [2048, 4096, 8192];
+
+/**
+ * Longest a block may take to render for the capture to use it. The first chunk is at least one block, so a
+ * larger block delays it by up to this; in exchange, each block saves a call into JavaScript and node-web-audio-api's
+ * event plumbing, which costs the same whatever the block's length (27 s of four saws through a filter, one-shot
+ * 39 ms: with a ScriptProcessorNode that does nothing, 59 ms with 2048-frame blocks and 48 ms with 8192).
+ */
+export const BLOCK_RENDER_BUDGET_MS = 2;
+
+/**
+ * The ScriptProcessor block for a suspend-driven render of a patch rendering at `rtf` (wall time / audio time):
+ * the largest that renders within BLOCK_RENDER_BUDGET_MS, and the smallest when the speed is not known yet.
+ */
+export function scriptProcessorBlockFor(rtf: number | undefined, sampleRate: number): Frames {
+  let chosen = SCRIPT_PROCESSOR_BLOCK_SIZES[0];
+  if (rtf === undefined || !(rtf > 0)) return chosen;
+  for (const size of SCRIPT_PROCESSOR_BLOCK_SIZES) if ((size / sampleRate) * rtf * 1000 <= BLOCK_RENDER_BUDGET_MS) chosen = size;
+  return chosen;
+}
+
+/**
  * Buffer size when the render has no suspend points (a graph with an AudioWorklet): chunks there are cut as
  * blocks arrive, and each block's callback competes for the CPU with the render and worklet threads. Measured
  * on 04-crushed-groove (2 cores, 3 runs each, twice): streamed / one-shot 1.18x and 1.21x with 2048-frame
