@@ -77,6 +77,8 @@ interface Slot {
   idleSince: Milliseconds;
   /** The process's peak resident memory, as it last reported it. */
   peakRssMb: number;
+  /** Set once the worker has run `rendersPerWorker` renders: it serves on until this successor is ready. */
+  successor?: Slot;
 }
 
 /** Workers kept warm when idle (a render and the one superseding it); more end after `idleWorkerMs`. */
@@ -405,9 +407,28 @@ export class RenderPool {
   private finishJob(slot: Slot): void {
     slot.job = undefined;
     slot.idleSince = performance.now();
-    if (++slot.renders >= this.rendersPerWorker) this.replace(slot);
-    else this.pump();
+    slot.renders++;
+    if (slot.successor && !this.slots.includes(slot.successor)) slot.successor = undefined;
+    if (slot.successor?.warm) this.end(slot);
+    else if (!slot.successor && slot.renders >= this.rendersPerWorker) this.retire(slot);
+    this.pump();
     this.scheduleIdleReaping();
+  }
+
+  /**
+   * Starts a worker's successor and ends the worker once the successor is ready (or, if it is rendering then,
+   * when that render ends): until then it keeps serving, so no render waits for a worker to start.
+   */
+  private retire(slot: Slot): void {
+    if (this.disposed) return;
+    const successor = this.spawn();
+    slot.successor = successor;
+    this.slots.push(successor);
+    void successor.ready.then(() => {
+      if (slot.successor !== successor || slot.job || !this.slots.includes(slot)) return;
+      this.end(slot);
+      this.pump();
+    });
   }
 
   /** Ends workers beyond MIN_WARM_WORKERS that stayed idle for `idleWorkerMs` (after a batch of renders). */
@@ -429,8 +450,9 @@ export class RenderPool {
   private pump(): void {
     if (this.disposed) return;
     while (this.queue.length > 0) {
-      // A warm idle worker first: a process still starting answers later.
-      let slot = this.slots.find((s) => !s.job && s.warm) ?? this.slots.find((s) => !s.job);
+      // A warm idle worker first (one that is not retiring, if any): a process still starting answers later.
+      const idle = this.slots.filter((s) => !s.job);
+      let slot = idle.find((s) => s.warm && !s.successor) ?? idle.find((s) => s.warm) ?? idle[0];
       if (!slot && this.slots.length < this.size) {
         slot = this.spawn();
         this.slots.push(slot);

@@ -212,6 +212,30 @@ describe('render pool: worker processes', function () {
     }
   });
 
+  it('a retiring worker serves on until its successor is ready, so no render waits for a worker to start', async () => {
+    const pool = new RenderPool({ size: 1, rendersPerWorker: 2 });
+    const pidPatch = `export default { duration: 0.1, build(ctx, out) { console.log(process.pid); const o = new OscillatorNode(ctx); o.connect(out); o.start(); } };`;
+    const renderedBy = async (): Promise<number> => {
+      const lines: string[] = [];
+      await pool.stream({ path: fixture('chatty.synth.js'), text: pidPatch }, { onLog: (entry) => lines.push(entry.text) });
+      return Number(lines[0]);
+    };
+    try {
+      const first = await renderedBy();
+      assert.equal(await renderedBy(), first);
+      // Its second render retired it: the successor is starting, and the retiring worker takes the next render.
+      assert.equal(pool.workerCount, 2);
+      assert.equal(await renderedBy(), first);
+      await pool.warmUp();
+      assert.equal(pool.workerCount, 1);
+      const successor = await renderedBy();
+      assert.notEqual(successor, first);
+      assert.throws(() => process.kill(first, 0), /ESRCH/, 'the retired worker ended');
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('ends idle workers beyond the two it keeps warm', async () => {
     const pool = new RenderPool({ size: 4, idleWorkerMs: 400 });
     try {
