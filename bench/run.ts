@@ -66,7 +66,7 @@ async function benchExamples(): Promise<ExampleRow[]> {
 }
 
 /** The 60-minute WAV render, as the CLI does it; `keepOutput` turns off the release of the engine's retained output. */
-function hourLongWav(keepOutput: boolean): { seconds: number; wallMs: number; peakRssMb: number } {
+function hourLongWav(keepOutput: boolean): { seconds: number; wallMs: number; peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-bench-'));
   try {
     const patch = path.join(root, 'bench', 'patches', 'hour-long.synth.js');
@@ -75,8 +75,8 @@ function hourLongWav(keepOutput: boolean): { seconds: number; wallMs: number; pe
     const env = { ...process.env, [KEEP_OUTPUT_ENV]: keepOutput ? '1' : '' };
     const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { encoding: 'utf8', env });
     if (result.status !== 0) throw new Error(`hour-long render failed: ${result.stderr}`);
-    const summary = JSON.parse(result.stdout) as { peakRssMb: number };
-    return { seconds: 3600, wallMs: performance.now() - started, peakRssMb: summary.peakRssMb };
+    const summary = JSON.parse(result.stdout) as { peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
+    return { seconds: 3600, wallMs: performance.now() - started, peakRssMb: summary.peakRssMb, peakRssCliMb: summary.peakRssCliMb, peakRssWorkersMb: summary.peakRssWorkersMb };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -118,10 +118,11 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
   lines.push('');
   lines.push('Peak RSS: the CLI\'s peak plus its render worker\'s, an upper bound of their sum (target under 150 MB). Without the release of the engine\'s retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.');
   lines.push('');
-  lines.push('| render | wall s | peak RSS MB |');
-  lines.push('| --- | ---: | ---: |');
-  lines.push(`| output released as rendered (default) | ${fixed(hour.released.wallMs / 1000)} | ${fixed(hour.released.peakRssMb)} |`);
-  lines.push(`| output kept (${KEEP_OUTPUT_ENV}=1) | ${fixed(hour.kept.wallMs / 1000)} | ${fixed(hour.kept.peakRssMb)} |`);
+  lines.push('| render | wall s | peak RSS MB | of which the CLI | of which the render worker |');
+  lines.push('| --- | ---: | ---: | ---: | ---: |');
+  for (const [label, run] of [['output released as rendered (default)', hour.released], [`output kept (${KEEP_OUTPUT_ENV}=1)`, hour.kept]] as const) {
+    lines.push(`| ${label} | ${fixed(run.wallMs / 1000)} | ${fixed(run.peakRssMb)} | ${fixed(run.peakRssCliMb)} | ${fixed(run.peakRssWorkersMb)} |`);
+  }
   lines.push('');
   lines.push(`Released / kept: ${fixed(hour.released.peakRssMb / hour.kept.peakRssMb, 2)}x the memory, ${fixed(hour.released.wallMs / hour.kept.wallMs, 2)}x the time.`);
   if (mp4.length > 0) {

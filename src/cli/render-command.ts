@@ -116,8 +116,10 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
     const failed = outcomes.filter((o) => !o.ok).length;
     const summary = `${outcomes.length - failed} rendered, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(2)} s`;
     // This process and its render workers, each at its own peak (an upper bound of their sum at any moment).
-    const peakRssMb = process.resourceUsage().maxRSS / 1024 + pool.peakWorkerRssMb;
-    if (json) process.stdout.write(`${JSON.stringify({ summary, peakRssMb, results: outcomes }, (_key, value: unknown) => (value === -Infinity ? null : value), 2)}\n`);
+    const peakRssCliMb = process.resourceUsage().maxRSS / 1024;
+    const peakRssWorkersMb = pool.peakWorkerRssMb;
+    const peakRssMb = peakRssCliMb + peakRssWorkersMb;
+    if (json) process.stdout.write(`${JSON.stringify({ summary, peakRssMb, peakRssCliMb, peakRssWorkersMb, results: outcomes }, (_key, value: unknown) => (value === -Infinity ? null : value), 2)}\n`);
     else process.stderr.write(`${summary}\n`);
     if (signal.aborted) return 130;
     return failed > 0 ? 1 : 0;

@@ -25,9 +25,12 @@ describe('patchscope CLI', function () {
   it('renders several patches to WAV in parallel, with a summary and the right lengths', async () => {
     const result = run(['render', fixture('odd-length.synth.js'), fixture('random-seeded.synth.js'), '--out', out, '--bit-depth', '24', '--workers', '2', '--json']);
     assert.equal(result.status, 0, result.stderr);
-    const summary = JSON.parse(result.stdout) as { results: { ok: boolean; output: string }[] };
+    const summary = JSON.parse(result.stdout) as { results: { ok: boolean; output: string }[]; peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
     assert.equal(summary.results.length, 2);
     assert.ok(summary.results.every((r) => r.ok));
+    // Peak memory: this CLI's and its two workers' (each a Node process, so each above 20 MB).
+    assert.ok(summary.peakRssCliMb > 20 && summary.peakRssWorkersMb > 40, JSON.stringify(summary));
+    assert.equal(summary.peakRssMb, summary.peakRssCliMb + summary.peakRssWorkersMb);
     const odd = await readWav(path.join(out, 'odd-length.wav'));
     assert.equal(odd.info.sampleRate, 44100);
     assert.equal(odd.info.bitsPerSample, 24);
