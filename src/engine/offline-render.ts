@@ -179,6 +179,9 @@ export function renderStreamed(
   const info: PatchInfo = patch.info;
   const policy = resolveChunkPolicy(options, info.sampleRate);
   let capture: Capture | undefined;
+  let release: RenderedOutputRelease | undefined;
+  // The rendered AudioBuffer owns the output buffer `release` reads: held here until the release has stopped.
+  const heldOutput: { buffer?: AudioBuffer } = {};
   return withFaults<StreamOutcome>(async (fault) => {
     faults.set(fault);
     try {
@@ -220,14 +223,14 @@ export function renderStreamed(
         await sink.ready();
       };
 
-      let release: RenderedOutputRelease | undefined;
+      // The destination's samples are never used here: feeding it the fill lets its filled pages be released.
+      release = RenderedOutputRelease.forContext(ctx.length);
+      if (release) {
+        const fill = new web.ConstantSourceNode(ctx, { offset: OUTPUT_FILL });
+        fill.connect(destination);
+        fill.start();
+      }
       if (drive === 'suspend') {
-        release = RenderedOutputRelease.forContext(ctx.length);
-        if (release) {
-          const fill = new web.ConstantSourceNode(ctx, { offset: OUTPUT_FILL });
-          fill.connect(destination);
-          fill.start();
-        }
         const points = planSuspendFrames(policy, info.frames, info.sampleRate, active.align);
         for (let i = 0; i < points.length; i++) {
           ctx.suspend((points[i] - SUSPEND_NUDGE) / info.sampleRate).then(
@@ -264,7 +267,12 @@ export function renderStreamed(
           queueMicrotask(() => {
             scheduled = false;
             const frontier = Math.floor(latest / active.align) * active.align;
-            chain = chain.then(() => advance(frontier, undefined)).catch((err: unknown) => fault(asCaptureError(err, patch.file)));
+            chain = chain
+              .then(() => advance(frontier, undefined))
+              // The render thread is still running, but it only appends: the destination holds every frame the
+              // capture has received, and release touches only whole pages below them that hold nothing but the fill.
+              .then(() => release?.releaseRendered(frontier))
+              .catch((err: unknown) => fault(asCaptureError(err, patch.file)));
           });
         });
         active.wakeAt(emitter.targetChunkFrames);
@@ -286,6 +294,10 @@ export function renderStreamed(
       const started = performance.now();
       observedAt = started;
       const rendering = ctx.startRendering();
+      rendering.then(
+        (buffer) => (heldOutput.buffer = buffer),
+        () => undefined,
+      );
       const cancelled = await Promise.race([rendering.then(() => false), control.whenCancelled.then(() => true)]);
       if (cancelled || control.cancelled) return outcome(true, performance.now() - started);
       active.listen(() => undefined);
@@ -297,6 +309,8 @@ export function renderStreamed(
       sink.progress({ framesDone: info.frames, framesTotal: info.frames, rtf: emitter.estimatedRtf ?? probeRtf, chunkFrames: emitter.targetChunkFrames });
       return outcome(false, renderMs);
     } finally {
+      release?.stop();
+      heldOutput.buffer = undefined;
       faults.set(undefined);
       capture?.dispose();
     }

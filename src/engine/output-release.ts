@@ -9,8 +9,10 @@
 //   the buffer appears in /proc/self/maps as a new anonymous mapping of exactly its size (plus malloc's header,
 //   rounded up to whole pages) once rendering has started;
 // - the addon (native/page-release.c) releases only whole pages whose every word is OUTPUT_FILL, and only below
-//   the frames the context has rendered, while the render is suspended. A page that holds anything else is
-//   left alone, so when any of this does not hold (another allocator, another version), nothing is released.
+//   the frames the context has rendered: while the render is suspended, or (in a render driven by its capture,
+//   with no suspends) below the frames the capture has received, which the render thread, appending, never
+//   writes again. A page that holds anything else is left alone, so when any of this does not hold (another
+//   allocator, another version), nothing is released.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frames } from './units';
@@ -81,8 +83,7 @@ function bitsOf(value: number): number {
 
 /**
  * Releases the filled pages of one streamed render's output buffer. Create it after the graph is built and before
- * `startRendering()` (it notes the mappings that exist then), and call `releaseRendered` only while the context
- * is suspended.
+ * `startRendering()` (it notes the mappings that exist then).
  */
 export class RenderedOutputRelease {
   /** Bytes given back to the system so far. */
@@ -109,7 +110,15 @@ export class RenderedOutputRelease {
     return new RenderedOutputRelease(native, contextFrames);
   }
 
-  /** Releases the pages of the frames before `renderedFrames`; call it while the render is suspended. */
+  /**
+   * Ends releasing: call it before the render's result can be dropped (node-web-audio-api frees the buffer with
+   * it), so that a release still queued behind a hand-over never reads memory that is gone.
+   */
+  stop(): void {
+    this.buffer = null;
+  }
+
+  /** Releases the pages of the frames before `renderedFrames`, which the render must have written and moved past. */
   releaseRendered(renderedFrames: Frames): void {
     if (this.buffer === undefined) this.buffer = this.findBuffer();
     if (this.buffer === null || renderedFrames <= this.releasedUntil) return;

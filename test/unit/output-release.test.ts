@@ -118,6 +118,36 @@ describe('output release (long streamed renders)', function () {
     }
   });
 
+  it('gives back the output of a long render driven by its capture (a graph with an AudioWorklet), bit-exact', async () => {
+    const worklet = path.join(dir, 'half.js');
+    fs.writeFileSync(worklet, `registerProcessor('half', class extends AudioWorkletProcessor {
+      process(inputs, outputs) { inputs[0].forEach((channel, c) => channel.forEach((v, i) => (outputs[0][c][i] = v * 0.5))); return true; }
+    });\n`);
+    const workletPatch = path.join(dir, 'long-worklet.synth.js');
+    fs.writeFileSync(
+      workletPatch,
+      `export default { duration: ${LONG_FRAMES / SAMPLE_RATE}, channels: 1, async build(ctx, out) {
+        await ctx.audioWorklet.addModule('./half.js');
+        const saw = new OscillatorNode(ctx, { type: 'sawtooth', frequency: 110 });
+        saw.connect(new AudioWorkletNode(ctx, 'half')).connect(out);
+        saw.start();
+      } };\n`,
+    );
+    const pool = new RenderPool({ size: 1 });
+    try {
+      const collector = new ChunkCollector();
+      const stats = await pool.stream({ path: workletPatch }, { chunk: 2, onChunk: (chunk) => collector.add(chunk) });
+      assert.equal(stats.drive, 'capture');
+      const oneShot = await pool.renderOneShot({ path: workletPatch });
+      const comparison = compareAudio(oneShot.channels, collector.join(1));
+      assert.equal(comparison.bitExact, true, `first difference at frame ${comparison.firstDiffFrame}`);
+      // Released as the capture receives audio, while the render runs: all but the last few blocks.
+      assert.ok(stats.outputReleasedBytes > (LONG_FRAMES - 4 * SAMPLE_RATE) * 4, `released ${stats.outputReleasedBytes} bytes`);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it(`keeps the output in a worker started with ${KEEP_OUTPUT_ENV}=1`, async () => {
     process.env[KEEP_OUTPUT_ENV] = '1';
     const pool = new RenderPool({ size: 1 });
