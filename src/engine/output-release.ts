@@ -26,6 +26,12 @@ export const OWN_MAPPING_MIN_BYTES = 32 * 1024 * 1024;
 /** Bytes node-web-audio-api keeps per frame and destination channel. */
 const BYTES_PER_SAMPLE = 4;
 
+/** Page size assumed when matching the buffer's mapping (x86-64, most arm64): with larger pages no mapping matches and nothing is released. */
+const PAGE_BYTES = 4096;
+
+/** glibc's header before the memory of an allocation it maps on its own (two size words on 64-bit). */
+const MALLOC_HEADER_BYTES = 16;
+
 /** A mapping's extent, as /proc/self/maps gives it. */
 interface Mapping {
   start: bigint;
@@ -128,19 +134,13 @@ export class RenderedOutputRelease {
     const byteLength = (renderedFrames - this.releasedUntil) * BYTES_PER_SAMPLE;
     this.releasedBytes += this.native.discardPagesHolding(from, byteLength, this.pattern);
     // The page straddling the frontier is retried next time (the frames before it are whole pages' worth).
-    this.releasedUntil = Math.max(this.releasedUntil, renderedFrames - 4096 / BYTES_PER_SAMPLE);
+    this.releasedUntil = Math.max(this.releasedUntil, renderedFrames - PAGE_BYTES / BYTES_PER_SAMPLE);
   }
 
   /** The one anonymous mapping that appeared since construction and has the buffer's size, or null. */
   private findBuffer(): Mapping | null {
-    const pageSize = 4096n;
-    const bytes = BigInt(this.contextFrames * BYTES_PER_SAMPLE);
-    const candidates = anonymousWritableMappings().filter((m) => {
-      if (this.before.has(m.start)) return false;
-      const size = m.end - m.start;
-      // malloc's 16-byte header, rounded up to whole pages.
-      return size === ((bytes + 16n + pageSize - 1n) / pageSize) * pageSize;
-    });
+    const mappingBytes = BigInt(Math.ceil((this.contextFrames * BYTES_PER_SAMPLE + MALLOC_HEADER_BYTES) / PAGE_BYTES) * PAGE_BYTES);
+    const candidates = anonymousWritableMappings().filter((m) => !this.before.has(m.start) && m.end - m.start === mappingBytes);
     return candidates.length === 1 ? candidates[0] : null;
   }
 }
