@@ -479,6 +479,8 @@ export class RenderPool {
       for (const slot of [...this.slots]) {
         const job = slot.job;
         if (!job) continue;
+        // While the consumer still holds chunks, the render waits for it (backpressure), not for the patch.
+        if (job.chunksInHand.size > 0) job.lastProgressAt = now;
         const timeout = (job.options.timeout ?? DEFAULT_RENDER_TIMEOUT) * 1000;
         if (now - job.lastProgressAt > timeout) {
           job.reject(

@@ -9,6 +9,13 @@ import { MessageType, type ChunkMessage, type ToWebview } from '../shared/protoc
 /** Default window: about 0.7 s of stereo 48 kHz audio; drains in about 30 ms at code-server's rate. */
 export const DEFAULT_WINDOW_BYTES = 256 * 1024;
 
+/**
+ * Audio queued here beyond which the render is asked to wait (see `whenRoom`): a render runs far faster than the
+ * path to the webview, and without a bound an hour-long patch would queue its whole output (1.4 GB of stereo) in
+ * the extension host. 8 MiB is about 22 s of stereo 48 kHz audio, many times the window.
+ */
+export const DEFAULT_QUEUE_LIMIT_BYTES = 8 * 1024 * 1024;
+
 /** Bytes of audio a chunk message carries. */
 export function chunkBytes(message: ChunkMessage): number {
   return message.channels.reduce((sum, buffer) => sum + buffer.byteLength, 0);
@@ -21,14 +28,32 @@ export function chunkBytes(message: ChunkMessage): number {
  */
 export class ChunkPacer {
   private queue: ToWebview[] = [];
+  private queuedBytes = 0;
   private inFlightBytes = 0;
   private renderId: number | undefined;
   private renderBytesSent = 0;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(
     private readonly send: (message: ToWebview) => boolean,
     private readonly windowBytes = DEFAULT_WINDOW_BYTES,
+    private readonly queueLimitBytes = DEFAULT_QUEUE_LIMIT_BYTES,
   ) {}
+
+  /** Bytes of audio waiting here to be posted. */
+  get queuedAudioBytes(): number {
+    return this.queuedBytes;
+  }
+
+  /**
+   * Resolves once the audio waiting here is under the queue limit (at once if it is), or when the queue is
+   * dropped: the live render returns it from its chunk callback, so the render worker waits instead of this
+   * process holding the render's audio.
+   */
+  whenRoom(): Promise<void> {
+    if (this.queuedBytes < this.queueLimitBytes) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
 
   /** Bytes posted and not yet acknowledged by the webview. */
   get unacknowledgedBytes(): number {
@@ -42,15 +67,26 @@ export class ChunkPacer {
 
   /** Starts a new render: the messages of the previous one that were not posted yet are dropped. */
   begin(renderId: number): void {
-    this.queue = [];
+    this.drop();
     this.renderId = renderId;
     this.renderBytesSent = 0;
   }
 
   /** Drops whatever waits, as when a render is cancelled. */
   clear(): void {
-    this.queue = [];
+    this.drop();
     this.renderId = undefined;
+  }
+
+  private drop(): void {
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.wakeRoomWaiters();
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.queuedBytes >= this.queueLimitBytes) return;
+    for (const wake of this.roomWaiters.splice(0)) wake();
   }
 
   /** Forgets the bytes in flight: the webview that should acknowledge them is gone (closed or reloaded). */
@@ -62,6 +98,7 @@ export class ChunkPacer {
   /** Queues a message of the current render and posts what the window allows. */
   push(message: ToWebview): void {
     this.queue.push(message);
+    if (message.type === MessageType.Chunk) this.queuedBytes += chunkBytes(message);
     this.pump();
   }
 
@@ -79,6 +116,8 @@ export class ChunkPacer {
         const firstOfRender = message.renderId === this.renderId && this.renderBytesSent === 0;
         if (!firstOfRender && this.inFlightBytes + bytes > this.windowBytes && this.inFlightBytes > 0) return;
         this.queue.shift();
+        this.queuedBytes -= bytes;
+        this.wakeRoomWaiters();
         if (!this.send(message)) continue;
         this.inFlightBytes += bytes;
         if (message.renderId === this.renderId) this.renderBytesSent += bytes;

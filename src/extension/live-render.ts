@@ -234,8 +234,8 @@ export class LiveRender extends Disposable {
         this.preview.post({ type: MessageType.RenderInfo, renderId: id, info: patchInfo });
         this.setStatus({ ...this.liveStatus, sampleRate: patchInfo.sampleRate });
       },
-      onChunk: (chunk: AudioChunk) => {
-        if (!isCurrent() || !info) return;
+      onChunk: (chunk: AudioChunk): Promise<void> | undefined => {
+        if (!isCurrent() || !info) return undefined;
         const postedAt = epochNow();
         this.pacer.push({
           type: MessageType.Chunk,
@@ -254,6 +254,8 @@ export class LiveRender extends Disposable {
           this.errorData = undefined;
           this.setStatus({ ...this.liveStatus, error: undefined });
         }
+        // The worker waits while this process holds more than the queue limit for the webview.
+        return this.pacer.whenRoom();
       },
       onProgress: (progress: RenderProgress) => {
         if (!isCurrent()) return;

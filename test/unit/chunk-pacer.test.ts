@@ -3,6 +3,7 @@ import { ChunkPacer, chunkBytes } from '../../src/extension/chunk-pacer';
 import { MessageType, type ChunkMessage, type ToWebview } from '../../src/shared/protocol';
 
 const WINDOW = 64 * 1024;
+const QUEUE_LIMIT = 128 * 1024;
 
 function chunk(renderId: number, startFrame: number, frames: number): ChunkMessage {
   return { type: MessageType.Chunk, renderId, startFrame, frames, sampleRate: 48000, channels: [new ArrayBuffer(frames * 4)], postedAt: 0 };
@@ -16,7 +17,7 @@ function setup(): { pacer: ChunkPacer; sent: ToWebview[]; state: { open: boolean
     if (!state.open) return false;
     sent.push(message);
     return true;
-  }, WINDOW);
+  }, WINDOW, QUEUE_LIMIT);
   return { pacer, sent, state };
 }
 
@@ -104,5 +105,37 @@ describe('ChunkPacer', () => {
     assert.equal(pacer.unacknowledgedBytes, 0, 'nothing counted in flight that was never posted');
     assert.equal(pacer.queued, 0);
     assert.equal(sent.length, 4);
+  });
+
+  it('asks the render to wait while more than the queue limit waits here, and lets it go as the webview takes audio', async () => {
+    const { pacer, sent } = setup();
+    pacer.begin(1);
+    for (let i = 0; i < 20; i++) pacer.push(chunk(1, i * 4096, 4096)); // 16 KiB each: 4 posted, 256 KiB queued
+    assert.equal(pacer.queuedAudioBytes, 16 * 16 * 1024);
+    let released = false;
+    const waiting = pacer.whenRoom().then(() => (released = true));
+    // The webview takes one chunk at a time; each acknowledgement lets one more go out of the queue.
+    for (let taken = 0; taken < 20 && !released; taken++) {
+      pacer.acknowledge(16 * 1024);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waiting;
+    assert.equal(sent.length, 4 + 9, 'released when the ninth chunk left the queue: 7 chunks (112 KiB) still wait');
+    assert.equal(pacer.queuedAudioBytes, 7 * 16 * 1024);
+    await pacer.whenRoom();
+  });
+
+  it('lets a waiting render go when its queue is dropped (a new render, a closed preview)', async () => {
+    const { pacer } = setup();
+    pacer.begin(1);
+    for (let i = 0; i < 20; i++) pacer.push(chunk(1, i * 4096, 4096));
+    const first = pacer.whenRoom();
+    pacer.begin(2);
+    await first;
+    for (let i = 0; i < 20; i++) pacer.push(chunk(2, i * 4096, 4096));
+    const second = pacer.whenRoom();
+    pacer.reset();
+    await second;
+    assert.equal(pacer.queuedAudioBytes, 0);
   });
 });

@@ -121,6 +121,25 @@ describe('render pool', function () {
     assert.ok(maxInFlight >= 2, 'chunks overlap with consuming');
   });
 
+  it('a consumer that takes longer than the render timeout makes the render wait, not time out', async () => {
+    // Every chunk waits for a gate that opens after 2.5 s: the worker stops at 8 MB unacknowledged (about 43
+    // half-second chunks) and sends no progress meanwhile.
+    let chunks = 0;
+    let gate: Promise<void> | undefined;
+    const stats = await pool.stream({ path: fixture('long-light.synth.js') }, {
+      chunk: 0.5,
+      timeout: 1,
+      maxDuration: 3600,
+      onChunk: async () => {
+        chunks++;
+        gate ??= new Promise((resolve) => setTimeout(resolve, 2500));
+        await gate;
+      },
+    });
+    assert.equal(stats.chunks, chunks);
+    assert.equal(chunks, 1200);
+  });
+
   it('a consumer that fails stops the render with its error', async () => {
     await assert.rejects(
       pool.stream({ path: fixture('long-light.synth.js') }, {
