@@ -124,7 +124,13 @@ export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: {
       const rendered = await ctx.startRendering();
       releaseFinishedContext(ctx);
       const channels: Float32Array[] = [];
-      for (let c = 0; c < patch.info.channels; c++) channels.push(rendered.getChannelData(c).slice(0, patch.info.frames));
+      // Copied by the AudioBuffer itself: node-web-audio-api's getChannelData is a view that does not keep the
+      // buffer's memory alive once the AudioBuffer is collected.
+      for (let c = 0; c < patch.info.channels; c++) {
+        const samples = new Float32Array(patch.info.frames);
+        rendered.copyFromChannel(samples, c);
+        channels.push(samples);
+      }
       return channels;
     } finally {
       faults.set(undefined);

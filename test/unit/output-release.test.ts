@@ -37,7 +37,9 @@ async function renderWithRelease(frames: number, withTone: boolean): Promise<{ r
   }
   await new Promise((resolve) => setImmediate(resolve));
   const rendered = await ctx.startRendering();
-  return { released: release.releasedBytes, output: rendered.getChannelData(0) };
+  // A copy: node-web-audio-api's getChannelData is a view that does not keep the AudioBuffer's memory alive
+  // (read after the AudioBuffer was collected, it crashed this test).
+  return { released: release.releasedBytes, output: rendered.getChannelData(0).slice() };
 }
 
 describe('output release (long streamed renders)', function () {
@@ -75,7 +77,7 @@ describe('output release (long streamed renders)', function () {
     const tone = new web.OscillatorNode(ctx, { frequency: 440 });
     tone.connect(ctx.destination);
     tone.start();
-    const reference = (await ctx.startRendering()).getChannelData(0);
+    const reference = (await ctx.startRendering()).getChannelData(0).slice();
     assert.equal(compareAudio([reference], [output]).bitExact, true);
   });
 
