@@ -1,4 +1,6 @@
 // Builds every bundle: `node esbuild.mjs [--watch] [--production]`.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -38,10 +40,8 @@ const builds = [
  * The render worker's native addon (src/engine/native/page-release.c, Linux only): built with the system's C
  * compiler when there is one. Without it everything works; long streamed renders just keep their output buffer.
  */
-async function buildPageReleaseAddon() {
+function buildPageReleaseAddon() {
   if (process.platform !== 'linux') return;
-  const { spawnSync } = await import('node:child_process');
-  const fs = await import('node:fs');
   const source = 'src/engine/native/page-release.c';
   const target = 'dist/page-release.node';
   if (fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs) return;
@@ -52,10 +52,9 @@ async function buildPageReleaseAddon() {
   if (result.status === 0) fs.renameSync(`${target}.tmp`, target);
   else console.warn(`patchscope: ${target} not built (${result.error ? `${cc}: ${result.error.message}` : result.stderr.trim()}); long streamed renders will keep their whole output in memory`);
 }
-await buildPageReleaseAddon();
+buildPageReleaseAddon();
 
-const existing = (await import('node:fs')).existsSync;
-const active = builds.filter((b) => Object.values(b.entryPoints).every((p) => existing(p)));
+const active = builds.filter((b) => Object.values(b.entryPoints).every((p) => fs.existsSync(p)));
 
 if (watch) {
   for (const b of active) await (await esbuild.context(b)).watch();

@@ -4,7 +4,7 @@
 // next edit's first chunk waiting behind the previous render's audio. So the render's messages wait here, and
 // go out while the audio the webview has not yet acknowledged stays under a window of bytes.
 
-import { MessageType, type ChunkMessage, type ToWebview } from '../shared/protocol';
+import { chunkBytes, MessageType, type ToWebview } from '../shared/protocol';
 
 /** Default window: about 0.7 s of stereo 48 kHz audio; drains in about 30 ms at code-server's rate. */
 export const DEFAULT_WINDOW_BYTES = 256 * 1024;
@@ -15,11 +15,6 @@ export const DEFAULT_WINDOW_BYTES = 256 * 1024;
  * the extension host. 8 MiB is about 22 s of stereo 48 kHz audio, many times the window.
  */
 export const DEFAULT_QUEUE_LIMIT_BYTES = 8 * 1024 * 1024;
-
-/** Bytes of audio a chunk message carries. */
-export function chunkBytes(message: ChunkMessage): number {
-  return message.channels.reduce((sum, buffer) => sum + buffer.byteLength, 0);
-}
 
 /**
  * An ordered queue of one render's messages to the webview. Chunks are sent while the unacknowledged bytes

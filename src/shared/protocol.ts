@@ -437,6 +437,11 @@ export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** Bytes of audio a chunk message carries (what the webview acknowledges and the host paces). */
+export function chunkBytes(message: Pick<ChunkMessage, 'channels'>): number {
+  return message.channels.reduce((sum, buffer) => sum + buffer.byteLength, 0);
+}
+
 /** The float32 samples of one channel as an ArrayBuffer of exactly their bytes (copied only when it is a view). */
 export function channelToBuffer(samples: Float32Array): ArrayBuffer {
   if (samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength && samples.buffer instanceof ArrayBuffer) {

@@ -3,6 +3,7 @@
 
 import type { PatchErrorData } from '../engine/patch-error';
 import {
+  chunkBytes,
   epochNow,
   MessageType,
   type AudioState,
@@ -216,7 +217,7 @@ export class PreviewApp {
   private onChunk(message: ChunkMessage): void {
     const receivedAt = epochNow();
     const channels = message.channels.map((buffer) => new Float32Array(buffer));
-    const bytes = message.channels.reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    const bytes = chunkBytes(message);
     const player = this.player;
     const wasNew = player !== undefined && player.newestRenderId === message.renderId && player.render?.renderId !== message.renderId;
     try {

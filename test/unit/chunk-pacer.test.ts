@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ChunkPacer, chunkBytes } from '../../src/extension/chunk-pacer';
-import { MessageType, type ChunkMessage, type ToWebview } from '../../src/shared/protocol';
+import { ChunkPacer } from '../../src/extension/chunk-pacer';
+import { chunkBytes, MessageType, type ChunkMessage, type ToWebview } from '../../src/shared/protocol';
 
 const WINDOW = 64 * 1024;
 const QUEUE_LIMIT = 128 * 1024;
