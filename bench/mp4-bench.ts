@@ -3,14 +3,14 @@
 // `showspectrum` filter (libx264 veryfast + AAC, the peer figure), and reports wall times, their ratio and
 // the peak memory of each (our Node process plus its ffmpeg child, sampled from /proc).
 //   npx tsx bench/mp4-bench.ts [seconds=60] [repeats=1] [ours-only]
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { locateFfmpeg } from '../src/engine/ffmpeg-locate';
 import type { VideoPictureOptions } from '../src/engine/video-render';
 import { WavWriter } from '../src/engine/wav-writer';
 import { demoAudioChunks } from '../test/unit/helpers/demo-audio';
+import { measureTree } from './process-tree';
 
 /** Settings of the benchmark. */
 export interface Mp4BenchOptions {
@@ -103,79 +103,6 @@ async function bundleChild(workDir: string): Promise<string> {
   return outfile;
 }
 
-function readStatus(pid: number): { rssKb: number; hwmKb: number; name: string } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string): number => Number(/\s(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(name)) ?? '')?.[1] ?? 0);
-    const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? String(pid);
-    return { rssKb: field('VmRSS:'), hwmKb: field('VmHWM:'), name };
-  } catch {
-    return undefined;
-  }
-}
-
-/** User + system CPU seconds of a process so far (from /proc/PID/stat, in clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (text) children.push(...text.split(/\s+/).map(Number));
-    }
-  } catch {
-    // The process is gone.
-  }
-  return children;
-}
-
-/** Runs a command, sampling the memory of it and its descendants every 20 ms. */
-function measure(command: string, args: string[]): Promise<{ wallMs: number; stdout: string; peakRssMb: number; processPeaksMb: Record<string, number>; cpuSeconds: Record<string, number> }> {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
-    child.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-4000)));
-    let peakKb = 0;
-    const peaks: Record<string, number> = {};
-    const cpu: Record<string, number> = {};
-    const sample = (): void => {
-      if (!child.pid) return;
-      let total = 0;
-      const pending = [child.pid];
-      while (pending.length) {
-        const pid = pending.pop() as number;
-        const status = readStatus(pid);
-        if (!status) continue;
-        total += status.rssKb;
-        const key = status.name;
-        peaks[key] = Math.max(peaks[key] ?? 0, status.hwmKb / 1024);
-        cpu[key] = Math.max(cpu[key] ?? 0, cpuSecondsOf(pid));
-        pending.push(...childrenOf(pid));
-      }
-      peakKb = Math.max(peakKb, total);
-    };
-    const timer = setInterval(sample, 20);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      const wallMs = performance.now() - started;
-      if (code !== 0) reject(new Error(`${command} exited with ${code}: ${stderr}`));
-      else resolvePromise({ wallMs, stdout, peakRssMb: peakKb / 1024, processPeaksMb: peaks, cpuSeconds: cpu });
-    });
-  });
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -219,14 +146,14 @@ export async function benchMp4(options: Mp4BenchOptions = {}): Promise<Mp4BenchR
     const peerRuns: Mp4BenchRun[] = [];
     for (let run = 0; run < repeats; run++) {
       const ourOut = join(workDir, 'ours.mp4');
-      const ours = await measure(process.execPath, [childScript, wav, ourOut, JSON.stringify({ ...picture, ffmpegPath: ffmpeg })]);
+      const ours = await measureTree(process.execPath, [childScript, wav, ourOut, JSON.stringify({ ...picture, ffmpegPath: ffmpeg })]);
       oursRuns.push(toRun(ours, seconds));
       log(`  ours:         ${(ours.wallMs / 1000).toFixed(2)} s, peak ${ours.peakRssMb.toFixed(0)} MB ${JSON.stringify(ours.processPeaksMb)} cpu ${JSON.stringify(ours.cpuSeconds)}`);
       rmSync(ourOut, { force: true });
       if (options.peer === false) continue;
       const peerOut = join(workDir, 'showspectrum.mp4');
       // The peer as the issue states it; -r sets 30 fps the same way in every ffmpeg version.
-      const peer = await measure(ffmpeg, [
+      const peer = await measureTree(ffmpeg, [
         '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
         '-i', wav,
         '-filter_complex', `[0:a]showspectrum=s=${picture.width}x${picture.height}:slide=scroll[v]`,

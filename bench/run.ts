@@ -1,13 +1,13 @@
 // `npm run bench`: Patchscope's speed and memory figures, each beside a peer measured in the same run.
 // Flags: --quick (one run each), --long (adds the 20-minute MP4), --write (update bench/RESULTS.md),
 // --skip-mp4, --skip-chromium.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchPatch, type PatchBenchFigures } from '../src/cli/bench-command';
 import { KEEP_OUTPUT_ENV } from '../src/engine/output-release';
 import { RenderPool } from '../src/engine/render-pool';
+import { measureTree } from './process-tree';
 // The peers are imported when their turn comes: playwright-core alone grows this process's heap from 8 to 44 MB,
 // and the longer garbage collections of a larger heap landed in the first-chunk figures measured before them.
 import type * as ChromiumPeer from './chromium-peer';
@@ -68,18 +68,37 @@ async function benchExamples(): Promise<ExampleRow[]> {
   return rows;
 }
 
+/** One 60-minute WAV render, as the CLI does it, with its process tree's memory. */
+interface HourRun {
+  seconds: number;
+  wallMs: number;
+  /** The CLI's and its render worker's own peaks, as the CLI reports them (`render --json`), and their sum. */
+  peakRssMb: number;
+  peakRssCliMb: number;
+  peakRssWorkersMb: number;
+  /** Sampled every 20 ms over every process of the render (CLI, render worker, esbuild): see TreeMeasurement. */
+  treePeakRssMb: number;
+  treePeakPssMb: number;
+}
+
 /** The 60-minute WAV render, as the CLI does it; `keepOutput` turns off the release of the engine's retained output. */
-function hourLongWav(keepOutput: boolean): { seconds: number; wallMs: number; peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number } {
+async function hourLongWav(keepOutput: boolean): Promise<HourRun> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-bench-'));
   try {
     const patch = path.join(root, 'bench', 'patches', 'hour-long.synth.js');
     process.stderr.write(`bench: 60-minute patch to WAV${keepOutput ? ` (${KEEP_OUTPUT_ENV}=1)` : ''}\n`);
-    const started = performance.now();
     const env = { ...process.env, [KEEP_OUTPUT_ENV]: keepOutput ? '1' : '' };
-    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { encoding: 'utf8', env });
-    if (result.status !== 0) throw new Error(`hour-long render failed: ${result.stderr}`);
-    const summary = JSON.parse(result.stdout) as { peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
-    return { seconds: 3600, wallMs: performance.now() - started, peakRssMb: summary.peakRssMb, peakRssCliMb: summary.peakRssCliMb, peakRssWorkersMb: summary.peakRssWorkersMb };
+    const tree = await measureTree(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { env });
+    const summary = JSON.parse(tree.stdout) as { peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
+    return {
+      seconds: 3600,
+      wallMs: tree.wallMs,
+      peakRssMb: summary.peakRssMb,
+      peakRssCliMb: summary.peakRssCliMb,
+      peakRssWorkersMb: summary.peakRssWorkersMb,
+      treePeakRssMb: tree.peakRssMb,
+      treePeakPssMb: tree.peakPssMb,
+    };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -87,8 +106,8 @@ function hourLongWav(keepOutput: boolean): { seconds: number; wallMs: number; pe
 
 /** The hour rendered both ways in the same run. */
 interface HourFigures {
-  released: ReturnType<typeof hourLongWav>;
-  kept: ReturnType<typeof hourLongWav>;
+  released: HourRun;
+  kept: HourRun;
 }
 
 function machine(): string {
@@ -119,12 +138,14 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
   lines.push('');
   lines.push('### 60-minute patch to WAV (bench/patches/hour-long.synth.js)');
   lines.push('');
-  lines.push('Peak RSS: the CLI\'s peak plus its render worker\'s, an upper bound of their sum (target under 150 MB). Without the release of the engine\'s retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.');
+  lines.push(
+    "Memory of the render's processes (the CLI, its render worker, esbuild): each process's own peak RSS as the CLI reports it, their sum (an upper bound), and the largest sums of RSS and of PSS seen at one moment, sampled every 20 ms. RSS counts the ~35 MB of Node's code that every Node process maps once in each process; PSS counts a shared page once. Target: under 150 MB. Without the release of the engine's retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.",
+  );
   lines.push('');
-  lines.push('| render | wall s | peak RSS MB | of which the CLI | of which the render worker |');
-  lines.push('| --- | ---: | ---: | ---: | ---: |');
+  lines.push('| render | wall s | CLI peak RSS MB | worker peak RSS MB | sum of the peaks MB | sampled RSS sum MB | sampled PSS sum MB |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [label, run] of [['output released as rendered (default)', hour.released], [`output kept (${KEEP_OUTPUT_ENV}=1)`, hour.kept]] as const) {
-    lines.push(`| ${label} | ${fixed(run.wallMs / 1000)} | ${fixed(run.peakRssMb)} | ${fixed(run.peakRssCliMb)} | ${fixed(run.peakRssWorkersMb)} |`);
+    lines.push(`| ${label} | ${fixed(run.wallMs / 1000)} | ${fixed(run.peakRssCliMb)} | ${fixed(run.peakRssWorkersMb)} | ${fixed(run.peakRssMb)} | ${fixed(run.treePeakRssMb)} | ${fixed(run.treePeakPssMb)} |`);
   }
   lines.push('');
   lines.push(`Released / kept: ${fixed(hour.released.peakRssMb / hour.kept.peakRssMb, 2)}x the memory, ${fixed(hour.released.wallMs / hour.kept.wallMs, 2)}x the time.`);
@@ -144,7 +165,7 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
 
 async function main(): Promise<void> {
   const rows = await benchExamples();
-  const hour: HourFigures = { released: hourLongWav(false), kept: hourLongWav(true) };
+  const hour: HourFigures = { released: await hourLongWav(false), kept: await hourLongWav(true) };
   const mp4: Mp4BenchResult[] = [];
   if (!args.has('--skip-mp4')) {
     for (const seconds of quick || !args.has('--long') ? [60] : [60, 1200]) {

@@ -1,9 +1,9 @@
-import { OutputAnalyser, type OutputReport } from './output-analysis';
-import { PatchError } from './patch-error';
+import { AtomicFile } from './atomic-file';
+import { OutputAnalyser, refuseNonFinite, type OutputReport } from './output-analysis';
 import type { RenderPool } from './render-pool';
-import type { AudioChunk, PatchInfo, PatchSource, StreamOptions, StreamStats } from './render-types';
+import type { PatchInfo, PatchSource, StreamOptions, StreamStats } from './render-types';
 import { renderVideo, type RenderVideoOptions, type RenderVideoResult } from './video-render';
-import { WavWriter, type WavSampleFormat, type WavSummary } from './wav-writer';
+import { WAV_SAMPLE_FORMATS, type WavSampleFormat, type WavSummary } from './wav-writer';
 import type { Seconds } from './units';
 
 /** Chunk length for renders to files: large chunks, few hand-overs; latency does not matter here. */
@@ -20,41 +20,21 @@ export interface WavRenderResult {
   output: OutputReport;
 }
 
-/** Fails a render whose output holds NaN or infinite samples: such a file would be silently corrupt. */
-function refuseNonFinite(analyser: OutputAnalyser, file: string): void {
-  if (!analyser.hasNonFinite) return;
-  const { firstNonFiniteFrame, firstNonFiniteChannel } = analyser.report();
-  throw new PatchError('output', `the patch produced NaN or infinite samples (first at frame ${firstNonFiniteFrame}, channel ${firstNonFiniteChannel + 1}); nothing was written`, file);
-}
-
 /**
- * Renders a patch to a WAV file at constant memory: chunks are written as they arrive, rendering waits for the
- * disk, and the file appears at `destination` only when complete. On any failure or cancel no file is left
- * and an existing destination is untouched.
+ * Renders a patch to a WAV file at constant memory. The render worker writes the file itself (the audio never
+ * reaches this process; rendering waits for the disk) into a temporary file created here beside `destination`,
+ * which is renamed over it only when complete. On any failure or cancel, or if the worker dies, the temporary
+ * file is removed here and an existing destination is untouched.
  */
 export async function renderToWav(pool: RenderPool, source: PatchSource, destination: string, format: WavSampleFormat, options: FileRenderOptions = {}): Promise<WavRenderResult> {
-  let opening: Promise<WavWriter> | undefined;
-  const analyser = new OutputAnalyser();
+  if (!WAV_SAMPLE_FORMATS.includes(format)) throw new Error(`unknown WAV format '${format}' (known: ${WAV_SAMPLE_FORMATS.join(', ')})`);
+  const file = await AtomicFile.create(destination);
   try {
-    const stats = await pool.stream(source, {
-      ...options,
-      chunk: FILE_RENDER_CHUNK,
-      onInfo: (info) => {
-        opening = WavWriter.open(destination, { sampleRate: info.sampleRate, channels: info.channels, format });
-        opening.catch(() => undefined);
-      },
-      onChunk: async (chunk: AudioChunk) => {
-        analyser.add(chunk);
-        refuseNonFinite(analyser, source.path);
-        const writer = await opening!;
-        await writer.write(chunk);
-      },
-    });
-    if (!opening) throw new PatchError('output', 'the render produced no audio', source.path);
-    const wav = await (await opening).finish();
-    return { info: stats.info, stats, wav, output: analyser.report() };
+    const { wav, output, ...stats } = await pool.streamToWav(source, { path: file.tempPath, format }, { ...options, chunk: FILE_RENDER_CHUNK });
+    await file.commit();
+    return { info: stats.info, stats, wav: { ...wav, path: file.destination }, output };
   } catch (error) {
-    if (opening) await opening.then((writer) => writer.abort(), () => undefined);
+    await file.abort();
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { PatchError } from './patch-error';
 import type { AudioChunk } from './render-types';
 import type { Decibels, Frames } from './units';
 
@@ -84,4 +85,11 @@ export function outputWarnings(report: OutputReport): string[] {
   if (report.silent) warnings.push('the render is silent (every sample is 0)');
   if (report.clippedSamples > 0) warnings.push(`${report.clippedSamples} samples exceed 0 dBFS (peak ${report.peakDbfs.toFixed(1)} dBFS) and clip in integer formats`);
   return warnings;
+}
+
+/** Fails a render whose output holds NaN or infinite samples: such a file would be silently corrupt. */
+export function refuseNonFinite(analyser: OutputAnalyser, file: string): void {
+  if (!analyser.hasNonFinite) return;
+  const { firstNonFiniteFrame, firstNonFiniteChannel } = analyser.report();
+  throw new PatchError('output', `the patch produced NaN or infinite samples (first at frame ${firstNonFiniteFrame}, channel ${firstNonFiniteChannel + 1}); nothing was written`, file);
 }

@@ -5,7 +5,7 @@ import { DEFAULT_CAPTURE } from './capture/index';
 import { PatchError, type PatchErrorData } from './patch-error';
 import { PATCH_DEFAULTS } from './patch-validation';
 import type { PatchInfo, PatchLogEntry, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
-import type { FromWorker, WorkerRenderRequest } from './worker-protocol';
+import type { FromWorker, WorkerRenderRequest, WorkerWavOutput, WorkerWavResult } from './worker-protocol';
 import { readFile } from 'node:fs/promises';
 import { bundlePatch, bundleWorkletModule } from './patch-bundler';
 import { RenderProcess, type RenderProcessExit } from './render-process';
@@ -153,14 +153,29 @@ export class RenderPool {
 
   /** Streams a render of the patch; chunks arrive in order through `options.onChunk`. */
   async stream(source: PatchSource, options: StreamOptions = {}): Promise<StreamStats> {
+    return (await this.streamJob(source, options)).stats;
+  }
+
+  /**
+   * Streams a render of the patch into a WAV file that the worker writes itself (no chunk reaches this process,
+   * and `options.onChunk` is not called): `output.path` must be an existing empty file, which the caller
+   * commits or removes afterwards; on failure it may hold part of the audio.
+   */
+  async streamToWav(source: PatchSource, output: WorkerWavOutput, options: Omit<StreamOptions, 'onChunk'> = {}): Promise<StreamStats & WorkerWavResult> {
+    const { stats, wav } = await this.streamJob(source, options, output);
+    if (!wav) throw new Error('render worker finished without writing the WAV file');
+    return { ...stats, ...wav };
+  }
+
+  private async streamJob(source: PatchSource, options: StreamOptions, wav?: WorkerWavOutput): Promise<{ stats: StreamStats; wav?: WorkerWavResult }> {
     const file = path.resolve(source.path);
     const knownRtf = options.knownRtf ?? (options.chunk === undefined || options.chunk === 'auto' ? this.rtfByPatch.get(file) : undefined);
     const started = performance.now();
-    const { done, info, firstChunkMs } = await this.run('stream', { ...source, path: file }, { ...options, knownRtf });
+    const { done, info, firstChunkMs } = await this.run('stream', { ...source, path: file }, { ...options, knownRtf }, wav);
     if (done.type !== 'stream-done') throw new Error('unexpected reply');
     const renderRtf = done.renderMs / 1000 / info.duration;
     if (done.chunks > 0) this.rtfByPatch.set(file, renderRtf);
-    return {
+    const stats: StreamStats = {
       info,
       capture: done.capture,
       drive: done.drive,
@@ -173,6 +188,7 @@ export class RenderPool {
       chunkFrames: done.chunkFrames,
       outputReleasedBytes: done.outputReleasedBytes,
     };
+    return { stats, wav: done.wav };
   }
 
   /** Renders the whole patch with one `startRendering()` and returns the samples. */
@@ -202,17 +218,17 @@ export class RenderPool {
    * Bundles in this process (esbuild is a child process driven asynchronously, so nothing blocks here): one esbuild
    * service serves every render, and killing a worker never leaves a bundler behind.
    */
-  private async run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions): Promise<JobResult> {
+  private async run(mode: 'stream' | 'oneshot', source: PatchSource, options: StreamOptions, wav?: WorkerWavOutput): Promise<JobResult> {
     if (this.disposed) throw new PatchError('cancelled', 'render pool disposed', source.path);
     if (options.signal?.aborted) throw new PatchError('cancelled', 'render cancelled', source.path);
     // The text also points validation errors at the offending field: read it when the caller had none.
     const text = source.text ?? (await readFile(source.path, 'utf8').catch(() => undefined));
     // The text read here is the text compiled, so error positions always point into what ran.
     const bundle = await bundlePatch({ path: source.path, text });
-    return this.enqueue(mode, { path: source.path, text }, bundle, options);
+    return this.enqueue(mode, { path: source.path, text }, bundle, options, wav);
   }
 
-  private enqueue(mode: 'stream' | 'oneshot', source: PatchSource, bundle: WorkerRenderRequest['bundle'], options: StreamOptions): Promise<JobResult> {
+  private enqueue(mode: 'stream' | 'oneshot', source: PatchSource, bundle: WorkerRenderRequest['bundle'], options: StreamOptions, wav: WorkerWavOutput | undefined): Promise<JobResult> {
     if (this.disposed) return Promise.reject(new PatchError('cancelled', 'render pool disposed', source.path));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new PatchError('cancelled', 'render cancelled', source.path));
@@ -227,6 +243,7 @@ export class RenderPool {
           maxDuration: options.maxDuration ?? PATCH_DEFAULTS.maxDuration,
           capture: options.capture ?? DEFAULT_CAPTURE,
           chunk: { chunk: options.chunk, targetLatency: options.targetLatency, minChunk: options.minChunk, maxChunk: options.maxChunk, knownRtf: options.knownRtf },
+          wav,
         },
         options,
         resolve,
@@ -344,12 +361,14 @@ export class RenderPool {
       case 'phase':
         job.lastProgressAt = now;
         return;
-      case 'heartbeat':
-        if (message.framesRendered !== job.lastFrames) {
-          job.lastFrames = message.framesRendered;
+      case 'heartbeat': {
+        const frames = message.framesRendered + message.framesWritten;
+        if (frames !== job.lastFrames) {
+          job.lastFrames = frames;
           job.lastProgressAt = now;
         }
         return;
+      }
       case 'info':
         job.info = message.info;
         job.lastProgressAt = now;

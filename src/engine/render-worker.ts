@@ -7,7 +7,9 @@ import { PatchError } from './patch-error';
 import { evaluatePatch, loadWebAudio, setWorkletBundler, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
-import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest } from './worker-protocol';
+import { collectYoungGarbage } from './minor-gc';
+import { WavRenderSink } from './wav-render-sink';
+import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest, type WorkerWavResult } from './worker-protocol';
 
 if (!process.send) throw new Error('render-worker must run as a forked process (RenderProcess)');
 const send = process.send.bind(process);
@@ -103,9 +105,10 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
   const render: NonNullable<typeof current> = { id: request.id, control, credits };
   current = render;
   const position: RenderPosition = { current: () => 0 };
+  let wav: WavRenderSink | undefined;
   const heartbeat = setInterval(() => {
     resetRaisedThreadPriorities();
-    post({ type: 'heartbeat', id: request.id, framesRendered: position.current() });
+    post({ type: 'heartbeat', id: request.id, framesRendered: position.current(), framesWritten: wav?.framesWritten ?? 0 });
   }, 200);
   try {
     const web = await loadWebAudio();
@@ -118,26 +121,37 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
       post({ type: 'oneshot-done', id: request.id, channels, totalMs: performance.now() - received, peakRssMb: peakRssMb() });
       return;
     }
-    const outcome = await renderStreamed(
-      web,
-      patch,
-      { ...request.chunk, capture: request.capture },
-      {
-        chunk: (chunk) => {
-          if (control.cancelled) return;
-          credits.sent(chunk.channels.reduce((sum, c) => sum + c.byteLength, 0));
-          post({ type: 'chunk', id: request.id, startFrame: chunk.startFrame, channels: chunk.channels, atMs: performance.now() - received });
+    // The chunks die here once written: collecting them at once keeps an hour-long render's memory flat.
+    wav = request.wav ? await WavRenderSink.open(request.wav, patch.info, request.source.path, collectYoungGarbage) : undefined;
+    try {
+      const outcome = await renderStreamed(
+        web,
+        patch,
+        { ...request.chunk, capture: request.capture },
+        {
+          chunk: (chunk) => {
+            if (control.cancelled) return;
+            if (wav) return wav.chunk(chunk);
+            credits.sent(chunk.channels.reduce((sum, c) => sum + c.byteLength, 0));
+            post({ type: 'chunk', id: request.id, startFrame: chunk.startFrame, channels: chunk.channels, atMs: performance.now() - received });
+          },
+          progress: (progress) => {
+            if (!control.cancelled) post({ type: 'progress', id: request.id, progress });
+          },
+          ready: () => (wav ? wav.ready() : credits.ready()),
         },
-        progress: (progress) => {
-          if (!control.cancelled) post({ type: 'progress', id: request.id, progress });
-        },
-        ready: () => credits.ready(),
-      },
-      control,
-      faults,
-      position,
-    );
-    post({ type: 'stream-done', id: request.id, ...outcome, totalMs: performance.now() - received, peakRssMb: peakRssMb() });
+        control,
+        faults,
+        position,
+      );
+      let written: WorkerWavResult | undefined;
+      if (wav && outcome.cancelled) await wav.abort();
+      else if (wav) written = await wav.finish();
+      post({ type: 'stream-done', id: request.id, ...outcome, totalMs: performance.now() - received, peakRssMb: peakRssMb(), wav: written });
+    } catch (err) {
+      await wav?.abort();
+      throw err;
+    }
   } catch (err) {
     const error = err instanceof PatchError ? err : toPatchError(err, request.source.path, render.patch?.mappers ?? []);
     post({ type: 'error', id: request.id, error: error.toData() });

