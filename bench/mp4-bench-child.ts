@@ -33,7 +33,6 @@ async function main(): Promise<void> {
       ffmpeg: result.ffmpeg.path,
       maxAudioBacklog: result.maxAudioBacklog,
       nodeCpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
-      nodeMaxRssKb: usage.maxRSS,
     }) + '\n',
   );
 }

@@ -79,6 +79,7 @@ interface HourRun {
   /** Sampled every 20 ms over every process of the render (CLI, render worker, esbuild): see TreeMeasurement. */
   treePeakRssMb: number;
   treePeakPssMb: number;
+  treePeakDistinctMb: number;
 }
 
 /** The 60-minute WAV render, as the CLI does it; `keepOutput` turns off the release of the engine's retained output. */
@@ -88,7 +89,7 @@ async function hourLongWav(keepOutput: boolean): Promise<HourRun> {
     const patch = path.join(root, 'bench', 'patches', 'hour-long.synth.js');
     process.stderr.write(`bench: 60-minute patch to WAV${keepOutput ? ` (${KEEP_OUTPUT_ENV}=1)` : ''}\n`);
     const env = { ...process.env, [KEEP_OUTPUT_ENV]: keepOutput ? '1' : '' };
-    const tree = await measureTree(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { env });
+    const tree = await measureTree(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { env, distinctIntervalMs: 250 });
     const summary = JSON.parse(tree.stdout) as { peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
     return {
       seconds: 3600,
@@ -98,6 +99,7 @@ async function hourLongWav(keepOutput: boolean): Promise<HourRun> {
       peakRssWorkersMb: summary.peakRssWorkersMb,
       treePeakRssMb: tree.peakRssMb,
       treePeakPssMb: tree.peakPssMb,
+      treePeakDistinctMb: tree.peakDistinctMb,
     };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
@@ -139,13 +141,15 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
   lines.push('### 60-minute patch to WAV (bench/patches/hour-long.synth.js)');
   lines.push('');
   lines.push(
-    "Memory of the render's processes (the CLI, its render worker, esbuild): each process's own peak RSS as the CLI reports it, their sum (an upper bound), and the largest sums of RSS and of PSS seen at one moment, sampled every 20 ms. RSS counts the ~35 MB of Node's code that every Node process maps once in each process; PSS counts a shared page once. Target: under 150 MB. Without the release of the engine's retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.",
+    "Memory of the render's processes (the CLI, its render worker, esbuild). Each process's own peak RSS (VmHWM) as the CLI reports it, and their sum; sampled over the whole process tree (every 20 ms, distinct pages every 250 ms): the largest sum of RSS at one moment, which counts the ~35 MB of Node's code that each Node process maps once per process; of PSS, which splits a shared page between all the processes that map it, this bench's own included; and the largest number of distinct physical pages the tree held, read from /proc/PID/pagemap: the tree's RSS as if it were one process. Target: under 150 MB. Without the release of the engine's retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.",
   );
   lines.push('');
-  lines.push('| render | wall s | CLI peak RSS MB | worker peak RSS MB | sum of the peaks MB | sampled RSS sum MB | sampled PSS sum MB |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| render | wall s | CLI peak RSS MB | worker peak RSS MB | sum of the two peaks MB | tree: RSS sum MB | tree: PSS sum MB | tree: distinct pages MB |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [label, run] of [['output released as rendered (default)', hour.released], [`output kept (${KEEP_OUTPUT_ENV}=1)`, hour.kept]] as const) {
-    lines.push(`| ${label} | ${fixed(run.wallMs / 1000)} | ${fixed(run.peakRssCliMb)} | ${fixed(run.peakRssWorkersMb)} | ${fixed(run.peakRssMb)} | ${fixed(run.treePeakRssMb)} | ${fixed(run.treePeakPssMb)} |`);
+    lines.push(
+      `| ${label} | ${fixed(run.wallMs / 1000)} | ${fixed(run.peakRssCliMb)} | ${fixed(run.peakRssWorkersMb)} | ${fixed(run.peakRssMb)} | ${fixed(run.treePeakRssMb)} | ${fixed(run.treePeakPssMb)} | ${fixed(run.treePeakDistinctMb)} |`,
+    );
   }
   lines.push('');
   lines.push(`Released / kept: ${fixed(hour.released.peakRssMb / hour.kept.peakRssMb, 2)}x the memory, ${fixed(hour.released.wallMs / hour.kept.wallMs, 2)}x the time.`);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { printPatchLog } from './patch-output';
+import { peakRssMb } from '../engine/peak-memory';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice } from './options';
 import { expandPatchArgs } from './patch-args';
@@ -79,7 +80,7 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
     rtfBatch: batchMs / 1000 / seconds,
     rtfStream: streamMs / 1000 / seconds,
     // This process and its render worker, each at its own peak (an upper bound of their sum at any moment).
-    peakRssMb: process.resourceUsage().maxRSS / 1024 + pool.peakWorkerRssMb,
+    peakRssMb: peakRssMb() + pool.peakWorkerRssMb,
   };
 }
 

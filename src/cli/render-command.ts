@@ -5,6 +5,7 @@ import { renderToMp4, renderToWav } from '../engine/file-render';
 import { outputWarnings, type OutputReport } from '../engine/output-analysis';
 import { PatchError } from '../engine/patch-error';
 import { patchBaseName } from '../engine/patch-files';
+import { peakRssMb as processPeakRssMb } from '../engine/peak-memory';
 import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice, colormapName, frequencyScale, positiveInteger, positiveNumber, videoMode, videoSize, wavFormat } from './options';
@@ -116,7 +117,7 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
     const failed = outcomes.filter((o) => !o.ok).length;
     const summary = `${outcomes.length - failed} rendered, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(2)} s`;
     // This process and its render workers, each at its own peak (an upper bound of their sum at any moment).
-    const peakRssCliMb = process.resourceUsage().maxRSS / 1024;
+    const peakRssCliMb = processPeakRssMb();
     const peakRssWorkersMb = pool.peakWorkerRssMb;
     const peakRssMb = peakRssCliMb + peakRssWorkersMb;
     if (json) process.stdout.write(`${JSON.stringify({ summary, peakRssMb, peakRssCliMb, peakRssWorkersMb, results: outcomes }, (_key, value: unknown) => (value === -Infinity ? null : value), 2)}\n`);

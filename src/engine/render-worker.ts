@@ -8,6 +8,7 @@ import { evaluatePatch, loadWebAudio, setWorkletBundler, toPatchError, type Load
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
 import { collectYoungGarbage } from './minor-gc';
+import { peakRssMb } from './peak-memory';
 import { WavRenderSink } from './wav-render-sink';
 import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest, type WorkerWavResult } from './worker-protocol';
 
@@ -20,11 +21,6 @@ function post(message: FromWorker): void {
 
 // The pool owns this process: when it goes (closed, crashed, killed), so does this render.
 process.on('disconnect', () => process.exit(0));
-
-/** This process's peak resident memory since it started, in MB. */
-function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
 
 /** Audio sent and not yet acknowledged by the consumer, with whoever waits for room. */
 class ChunkCredits {
