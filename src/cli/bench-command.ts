@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { printPatchLog } from './patch-output';
+import { collectAllGarbage } from '../engine/garbage-collection';
 import { peakRssMb } from '../engine/peak-memory';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice } from './options';
@@ -41,16 +42,21 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
   await pool.renderOneShot({ path: patch }, { signal });
   await pool.stream({ path: patch }, { capture, signal });
   for (let run = 0; run < runs; run++) {
+    // Each timed render starts with this process's heap collected: the garbage of the one before (a one-shot
+    // render's whole output arrives in one message, a stream's in many) is not collected during it.
+    collectAllGarbage();
     let started = performance.now();
     const oneShot = await pool.renderOneShot({ path: patch, text: await readFile(patch, 'utf8') }, { signal });
     batch.push(performance.now() - started);
     seconds = oneShot.info.duration;
+    collectAllGarbage();
     started = performance.now();
     const stats = await pool.stream({ path: patch, text: await readFile(patch, 'utf8') }, { capture, signal });
     stream.push(performance.now() - started);
     usedCapture = stats.capture;
     // The first chunk is measured on a render that follows a streamed one, as a re-render after an edit does:
     // right after a one-shot render, this process is still taking in that render's whole output.
+    collectAllGarbage();
     started = performance.now();
     let firstChunkAt = 0;
     const again = await pool.stream(

@@ -7,7 +7,7 @@ import { PatchError } from './patch-error';
 import { evaluatePatch, loadWebAudio, setWorkletBundler, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
-import { collectYoungGarbage } from './minor-gc';
+import { collectYoungGarbage } from './garbage-collection';
 import { peakRssMb } from './peak-memory';
 import { WavRenderSink } from './wav-render-sink';
 import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest, type WorkerWavResult } from './worker-protocol';

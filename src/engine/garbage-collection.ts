@@ -1,4 +1,4 @@
-// A private handle on V8's garbage collector, for the render worker's WAV renders.
+// A private handle on V8's garbage collector: for the render worker between and during renders, and for the bench.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -30,4 +30,12 @@ function garbageCollector(): GarbageCollector | undefined {
  */
 export function collectYoungGarbage(): void {
   garbageCollector()?.({ type: 'minor', execution: 'sync' });
+}
+
+/**
+ * Runs a full collection now: for measurements, so that one render's garbage is not collected during the next one
+ * measured.
+ */
+export function collectAllGarbage(): void {
+  garbageCollector()?.({ type: 'major', execution: 'sync' });
 }
