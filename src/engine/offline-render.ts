@@ -213,20 +213,26 @@ export function renderStreamed(
       let observedAt = 0;
       let skippedPoints = 0;
 
-      /** Takes what the capture holds up to `frontier`, updates the speed estimate and hands over chunks. */
-      const advance = async (frontier: Frames, framesToNextPoint: Frames | undefined): Promise<void> => {
-        if (frontier <= observedFrom) return;
+      /**
+       * Takes what the capture holds up to `frontier` and updates the speed estimate; returns the hand-over of the
+       * chunks this completes (and the progress report), for the caller to run when it chooses.
+       */
+      const advance = async (frontier: Frames, framesToNextPoint: Frames | undefined): Promise<() => void> => {
+        if (frontier <= observedFrom) return () => undefined;
         const now = performance.now();
         emitter.observe(frontier - observedFrom, now - observedAt);
         if (probeRtf === 0) probeRtf = emitter.estimatedRtf ?? 0;
         observedFrom = frontier;
         observedAt = now;
         pending.push(await active.take(frontier));
-        if (policy.mode === 'fixed') handover.emitUntil(Math.floor(frontier / policy.chunkFrames) * policy.chunkFrames, pending);
-        else if (emitter.shouldEmit(frontier - handover.emitted, handover.chunkFrames.length, framesToNextPoint)) handover.emitUntil(frontier, pending);
-        active.wakeAt(handover.emitted + emitter.targetChunkFrames);
-        sink.progress({ framesDone: frontier, framesTotal: info.frames, rtf: emitter.estimatedRtf ?? 0, chunkFrames: emitter.targetChunkFrames });
-        await sink.ready();
+        let emitTo = handover.emitted;
+        if (policy.mode === 'fixed') emitTo = Math.floor(frontier / policy.chunkFrames) * policy.chunkFrames;
+        else if (emitter.shouldEmit(frontier - handover.emitted, handover.chunkFrames.length, framesToNextPoint)) emitTo = frontier;
+        return () => {
+          handover.emitUntil(emitTo, pending);
+          active.wakeAt(handover.emitted + emitter.targetChunkFrames);
+          sink.progress({ framesDone: frontier, framesTotal: info.frames, rtf: emitter.estimatedRtf ?? 0, chunkFrames: emitter.targetChunkFrames });
+        };
       };
 
       // The destination's samples are never used here: feeding it the fill lets its filled pages be released.
@@ -248,11 +254,18 @@ export function renderStreamed(
               const reached = Math.min(info.frames, rendered);
               const frontier = Math.floor(reached / active.align) * active.align;
               const next = i + 1 < points.length ? points[i + 1] : info.frames;
-              advance(frontier, next - frontier).then(
-                // Resuming from the next macrotask: resuming at once makes node-web-audio-api drop later suspends more often.
-                () => setImmediate(() => void ctx.resume()),
-                (err: unknown) => fault(asCaptureError(err, patch.file)),
-              );
+              advance(frontier, next - frontier)
+                .then(async (handOver) => {
+                  await sink.ready();
+                  // Resuming from the next macrotask: resuming at once makes node-web-audio-api drop later suspends
+                  // more often. The chunk is handed over once the render runs again, not while it waits: a render
+                  // to WAV checks and encodes it there (60-minute WAV: 18.0 -> 14.0 s, the same file).
+                  setImmediate(() => {
+                    void ctx.resume();
+                    handOver();
+                  });
+                })
+                .catch((err: unknown) => fault(asCaptureError(err, patch.file)));
             },
             () => {
               skippedPoints++;
@@ -275,6 +288,10 @@ export function renderStreamed(
             const frontier = Math.floor(latest / active.align) * active.align;
             chain = chain
               .then(() => advance(frontier, undefined))
+              .then((handOver) => {
+                handOver();
+                return sink.ready();
+              })
               // The render thread is still running, but it only appends: the destination holds every frame the
               // capture has received, and release touches only whole pages below them that hold nothing but the fill.
               .then(() => release?.releaseRendered(frontier))
