@@ -224,7 +224,7 @@ export function renderStreamed(
         if (probeRtf === 0) probeRtf = emitter.estimatedRtf ?? 0;
         observedFrom = frontier;
         observedAt = now;
-        pending.push(await active.take(frontier));
+        pending.pushAll(await active.take(frontier));
         let emitTo = handover.emitted;
         if (policy.mode === 'fixed') emitTo = Math.floor(frontier / policy.chunkFrames) * policy.chunkFrames;
         else if (emitter.shouldEmit(frontier - handover.emitted, handover.chunkFrames.length, framesToNextPoint)) emitTo = frontier;
@@ -324,7 +324,7 @@ export function renderStreamed(
       const cancelled = await Promise.race([rendering.then(() => false), control.whenCancelled.then(() => true)]);
       if (cancelled || control.cancelled) return outcome(true, performance.now() - started);
       active.listen(() => undefined);
-      pending.push(await active.take(info.frames));
+      pending.pushAll(await active.take(info.frames));
       releaseFinishedContext(ctx);
       handover.emitUntil(info.frames, pending);
       const renderMs = performance.now() - started;

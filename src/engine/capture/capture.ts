@@ -11,10 +11,11 @@ export interface Capture {
   /** Connects `bus` (the patch's output) through the capture to the context's real destination. Call before rendering. */
   attach(ctx: OfflineAudioContext, bus: AudioNode, destination: AudioNode): Promise<void>;
   /**
-   * Waits until frames up to `frame` have been captured and returns those not taken yet, one array per channel
-   * (copies the caller owns). Call while the context is suspended at or after `frame`, or after it finished.
+   * Waits until frames up to `frame` have been captured and returns those not taken yet, as blocks of one array
+   * per channel (copies the caller owns). Call while the context is suspended at or after `frame`, or after it
+   * finished.
    */
-  take(frame: Frames): Promise<Float32Array[]>;
+  take(frame: Frames): Promise<Float32Array[][]>;
   /** Frames that have reached the capture so far (grows while the context renders; a stall means a hung graph). */
   framesCaptured(): Frames;
   /**
@@ -56,21 +57,51 @@ export class BlockQueue {
     this.endFrame += block[0]?.length ?? 0;
   }
 
-  /** Removes and returns frames up to `frame` (absolute), joined per channel. */
-  takeUntil(frame: Frames): Float32Array[] {
-    const length = Math.max(0, Math.min(frame, this.endFrame) - this.startFrame);
-    const out = Array.from({ length: this.channels }, () => new Float32Array(length));
-    let filled = 0;
-    while (filled < length) {
+  /** Appends blocks in order. */
+  pushAll(blocks: Float32Array[][]): void {
+    for (const block of blocks) this.push(block);
+  }
+
+  /**
+   * Removes and returns the blocks up to `frame` (absolute) as they are, the last one cut short (as views) if
+   * `frame` falls inside it: audio passes through two queues (the capture's, then the chunk hand-over's), and
+   * joining it in both was one more copy of every sample.
+   */
+  takeBlocksUntil(frame: Frames): Float32Array[][] {
+    const taken: Float32Array[][] = [];
+    let remaining = Math.max(0, Math.min(frame, this.endFrame) - this.startFrame);
+    this.startFrame += remaining;
+    while (remaining > 0) {
       const block = this.blocks[0];
       const blockLength = block[0].length;
-      const use = Math.min(blockLength, length - filled);
-      for (let c = 0; c < this.channels; c++) out[c].set(use === blockLength ? block[c] : block[c].subarray(0, use), filled);
-      filled += use;
-      if (use === blockLength) this.blocks.shift();
-      else this.blocks[0] = block.map((channel) => channel.subarray(use));
+      if (blockLength <= remaining) {
+        taken.push(block);
+        this.blocks.shift();
+        remaining -= blockLength;
+      } else {
+        const cut = remaining;
+        taken.push(block.map((channel) => channel.subarray(0, cut)));
+        this.blocks[0] = block.map((channel) => channel.subarray(cut));
+        remaining = 0;
+      }
     }
-    this.startFrame += length;
+    return taken;
+  }
+
+  /**
+   * Removes and returns frames up to `frame` (absolute), joined per channel into arrays of their own (which a
+   * consumer may transfer): a single whole block is returned as it is.
+   */
+  takeUntil(frame: Frames): Float32Array[] {
+    const blocks = this.takeBlocksUntil(frame);
+    if (blocks.length === 1 && blocks[0].every((channel) => channel.byteOffset === 0 && channel.byteLength === channel.buffer.byteLength)) return blocks[0];
+    const length = blocks.reduce((sum, block) => sum + block[0].length, 0);
+    const out = Array.from({ length: this.channels }, () => new Float32Array(length));
+    let filled = 0;
+    for (const block of blocks) {
+      for (let c = 0; c < this.channels; c++) out[c].set(block[c], filled);
+      filled += block[0].length;
+    }
     return out;
   }
 }

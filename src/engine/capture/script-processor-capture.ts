@@ -96,14 +96,14 @@ export class ScriptProcessorCapture implements Capture {
     this.node = node;
   }
 
-  async take(frame: Frames): Promise<Float32Array[]> {
+  async take(frame: Frames): Promise<Float32Array[][]> {
     if (this.queue.end < frame && !this.failure) {
       await new Promise<void>((resolve) => {
         this.waiter = { frame, resolve };
       });
     }
     if (this.failure) throw this.failure;
-    return this.queue.takeUntil(frame);
+    return this.queue.takeBlocksUntil(frame);
   }
 
   framesCaptured(): Frames {

@@ -138,11 +138,11 @@ export class WorkletCapture implements Capture {
     }
   }
 
-  async take(frame: Frames): Promise<Float32Array[]> {
+  async take(frame: Frames): Promise<Float32Array[][]> {
     this.drain();
     // The render thread waits for the processor every quantum, so a suspended context has written up to `frame`.
     if (this.queue.end < frame) throw new Error(`worklet capture is behind: ${this.queue.end} of ${frame} frames written`);
-    return this.queue.takeUntil(frame);
+    return this.queue.takeBlocksUntil(frame);
   }
 
   framesCaptured(): Frames {
