@@ -68,6 +68,14 @@ async function benchExamples(): Promise<ExampleRow[]> {
   return rows;
 }
 
+/**
+ * How often the hour's process tree is sampled. Reading page tables costs CPU the render would use (2 cores): the
+ * hour took 17.2 s sampled every 20 ms (distinct pages every 250 ms), 15.6 s every 100 ms (1 s), 14.5 s every 1 s,
+ * with the same peaks (the render's memory is flat).
+ */
+const TREE_SAMPLE_MS = 100;
+const TREE_DISTINCT_SAMPLE_MS = 1000;
+
 /** One 60-minute WAV render, as the CLI does it, with its process tree's memory. */
 interface HourRun {
   seconds: number;
@@ -89,7 +97,7 @@ async function hourLongWav(keepOutput: boolean): Promise<HourRun> {
     const patch = path.join(root, 'bench', 'patches', 'hour-long.synth.js');
     process.stderr.write(`bench: 60-minute patch to WAV${keepOutput ? ` (${KEEP_OUTPUT_ENV}=1)` : ''}\n`);
     const env = { ...process.env, [KEEP_OUTPUT_ENV]: keepOutput ? '1' : '' };
-    const tree = await measureTree(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { env, distinctIntervalMs: 250 });
+    const tree = await measureTree(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { env, intervalMs: TREE_SAMPLE_MS, distinctIntervalMs: TREE_DISTINCT_SAMPLE_MS });
     const summary = JSON.parse(tree.stdout) as { peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
     return {
       seconds: 3600,
@@ -141,7 +149,7 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
   lines.push('### 60-minute patch to WAV (bench/patches/hour-long.synth.js)');
   lines.push('');
   lines.push(
-    "Memory of the render's processes (the CLI, its render worker, esbuild). Each process's own peak RSS (VmHWM) as the CLI reports it, and their sum; sampled over the whole process tree (every 20 ms, distinct pages every 250 ms): the largest sum of RSS at one moment, which counts the ~35 MB of Node's code that each Node process maps once per process; of PSS, which splits a shared page between all the processes that map it, this bench's own included; and the largest number of distinct physical pages the tree held, read from /proc/PID/pagemap: the tree's RSS as if it were one process. Target: under 150 MB. Without the release of the engine's retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.",
+    `Memory of the render's processes (the CLI, its render worker, esbuild). Each process's own peak RSS (VmHWM) as the CLI reports it, and their sum; sampled over the whole process tree (every ${TREE_SAMPLE_MS} ms, distinct pages every ${TREE_DISTINCT_SAMPLE_MS} ms; the sampling costs the render about 1 s of its wall time): the largest sum of RSS at one moment, which counts the ~35 MB of Node's code that each Node process maps once per process; of PSS, which splits a shared page between all the processes that map it, this bench's own included; and the largest number of distinct physical pages the tree held, read from /proc/PID/pagemap: the tree's RSS as if it were one process. Target: under 150 MB. Without the release of the engine's retained output (src/engine/output-release.ts), node-web-audio-api holds 691 MB of mono float samples at the end of the hour.`,
   );
   lines.push('');
   lines.push('| render | wall s | CLI peak RSS MB | worker peak RSS MB | sum of the two peaks MB | tree: RSS sum MB | tree: PSS sum MB | tree: distinct pages MB |');

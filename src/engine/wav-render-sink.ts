@@ -55,7 +55,7 @@ export class WavRenderSink {
     });
   }
 
-  /** Resolves when at most one chunk is still being written (the render runs ahead by one); rejects on failure. */
+  /** Resolves once every chunk but the latest is on disk (rendering waits here for a slow disk); rejects on failure. */
   async ready(): Promise<void> {
     if (!this.failure) await this.previousWrite;
     if (this.failure) throw this.failure;
