@@ -1,4 +1,4 @@
-// A private handle on V8's garbage collector: for the render worker between and during renders, and for the bench.
+// A private handle on V8's garbage collector, for the render worker's WAV renders and the bench's measurements.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 

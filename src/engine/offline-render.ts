@@ -262,7 +262,11 @@ export function renderStreamed(
                   // to WAV checks and encodes it there (60-minute WAV: 18.0 -> 14.0 s, the same file).
                   setImmediate(() => {
                     void ctx.resume();
-                    handOver();
+                    try {
+                      handOver();
+                    } catch (err) {
+                      fault(asCaptureError(err, patch.file));
+                    }
                   });
                 })
                 .catch((err: unknown) => fault(asCaptureError(err, patch.file)));
