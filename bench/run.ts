@@ -84,7 +84,7 @@ interface HourRun {
   peakRssMb: number;
   peakRssCliMb: number;
   peakRssWorkersMb: number;
-  /** Sampled every 20 ms over every process of the render (CLI, render worker, esbuild): see TreeMeasurement. */
+  /** Sampled over every process of the render (CLI, render worker, esbuild; see TREE_SAMPLE_MS and TreeMeasurement). */
   treePeakRssMb: number;
   treePeakPssMb: number;
   treePeakDistinctMb: number;
