@@ -3,7 +3,7 @@ import { OutputAnalyser, refuseNonFinite, type OutputReport } from './output-ana
 import type { RenderPool } from './render-pool';
 import type { PatchInfo, PatchSource, StreamOptions, StreamStats } from './render-types';
 import { renderVideo, type RenderVideoOptions, type RenderVideoResult } from './video-render';
-import { WAV_SAMPLE_FORMATS, type WavSampleFormat, type WavSummary } from './wav-writer';
+import { checkWavFormat, type WavSampleFormat, type WavSummary } from './wav-writer';
 import type { Seconds } from './units';
 
 /** Chunk length for renders to files: large chunks, few hand-overs; latency does not matter here. */
@@ -27,7 +27,7 @@ export interface WavRenderResult {
  * file is removed here and an existing destination is untouched.
  */
 export async function renderToWav(pool: RenderPool, source: PatchSource, destination: string, format: WavSampleFormat, options: FileRenderOptions = {}): Promise<WavRenderResult> {
-  if (!WAV_SAMPLE_FORMATS.includes(format)) throw new Error(`unknown WAV format '${format}' (known: ${WAV_SAMPLE_FORMATS.join(', ')})`);
+  checkWavFormat(format);
   const file = await AtomicFile.create(destination);
   try {
     const { wav, output, ...stats } = await pool.streamToWav(source, { path: file.tempPath, format }, { ...options, chunk: FILE_RENDER_CHUNK });

@@ -25,8 +25,8 @@ function garbageCollector(): GarbageCollector | undefined {
  * Runs a minor (young generation) collection now. A chunk's sample arrays and the engine's per-block buffers die
  * young, but V8 sees only their small JavaScript handles and lets tens of MB of their memory wait for a
  * collection; collecting after each chunk written keeps a render's memory flat (60-minute WAV: the worker's peak
- * 127 -> 105 MB) and costs nothing measurable (a scavenge of a mostly dead young generation takes well under a
- * millisecond).
+ * 128 -> 108 MB) and made the render faster, not slower (19.8 -> 18.3 s): a scavenge of a mostly dead young
+ * generation is cheap.
  */
 export function collectYoungGarbage(): void {
   garbageCollector()?.({ type: 'minor', execution: 'sync' });

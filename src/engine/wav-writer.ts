@@ -162,12 +162,15 @@ export function preparedWavFile(path: string): WavFileTarget {
   return { destination: path, tempPath: path, commit: () => Promise.resolve(), abort: () => Promise.resolve() };
 }
 
+/** Throws unless `format` is one the writer knows. */
+export function checkWavFormat(format: WavSampleFormat): void {
+  if (!WAV_SAMPLE_FORMATS.includes(format)) throw new Error(`unknown WAV format '${format}' (known: ${WAV_SAMPLE_FORMATS.join(', ')})`);
+}
+
 /** Throws unless the settings describe a WAV file this writer can write. */
 export function checkWavOptions(options: WavWriterOptions): void {
   if (!LITTLE_ENDIAN) throw new Error('the WAV writer needs a little-endian machine');
-  if (!WAV_SAMPLE_FORMATS.includes(options.format)) {
-    throw new Error(`unknown WAV format '${options.format}' (known: ${WAV_SAMPLE_FORMATS.join(', ')})`);
-  }
+  checkWavFormat(options.format);
   if (!Number.isInteger(options.channels) || options.channels < 1 || options.channels > 0xffff) {
     throw new Error(`WAV channel count must be a positive integer, got ${options.channels}`);
   }
