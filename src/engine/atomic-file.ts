@@ -73,7 +73,8 @@ export class AtomicFile {
   async abort(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'aborted';
-    openTemporaryFiles.delete(this.tempPath);
+    // Still listed until it is gone: an exit that cannot wait (a second Ctrl+C) during the removal removes it too.
     await rm(this.tempPath, { force: true });
+    openTemporaryFiles.delete(this.tempPath);
   }
 }
