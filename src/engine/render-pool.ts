@@ -187,6 +187,7 @@ export class RenderPool {
       totalMs: done.totalMs,
       chunkFrames: done.chunkFrames,
       outputReleasedBytes: done.outputReleasedBytes,
+      skippedPoints: done.skippedPoints,
     };
     return { stats, wav: done.wav };
   }

@@ -115,6 +115,8 @@ export interface StreamStats {
   chunkFrames: Frames[];
   /** Bytes of node-web-audio-api's retained output the worker gave back to the system during the render (Linux, long renders). */
   outputReleasedBytes: number;
+  /** Suspend points node-web-audio-api rejected (registered too late): their audio went into a later chunk. */
+  skippedPoints: number;
 }
 
 /** A whole render held in memory. */

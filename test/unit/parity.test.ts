@@ -49,7 +49,15 @@ describe('streamed render equals the one-shot render, bit for bit', function () 
   ];
   it('sizes the capture\'s blocks from a known RTF (the first chunk is one block)', async () => {
     const hello = path.join(root, 'examples', 'hello.synth.js');
-    const firstChunk = async (knownRtf: number | undefined): Promise<number> => (await pool.stream({ path: hello }, { chunk: 'auto', knownRtf })).chunkFrames[0];
+    // node-web-audio-api may reject a suspend point registered too late (on a loaded machine, the first ones):
+    // the first chunk is then larger than a block. Such renders are retried; the block size is what is checked.
+    const firstChunk = async (knownRtf: number | undefined): Promise<number> => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const stats = await pool.stream({ path: hello }, { chunk: 'auto', knownRtf });
+        if (stats.skippedPoints === 0) return stats.chunkFrames[0];
+      }
+      throw new Error(`5 renders in a row skipped suspend points (known RTF ${knownRtf})`);
+    };
     assert.equal(await firstChunk(0.001), 8192);
     assert.equal(await firstChunk(0.015), 4096);
     assert.equal(await firstChunk(0.05), 2048);
