@@ -130,9 +130,12 @@ export function makeWorkspace(repoRoot, runRoot, fixturesDir) {
   const workspaceDir = join(runRoot, 'workspace');
   mkdirSync(workspaceDir, { recursive: true });
   // The examples import helpers and worklets beside them, and their tsconfig includes ../types: both come along.
+  // Renders the checkout may hold (the README's first command writes examples/hello.wav) stay behind: the render
+  // scenarios expect to create their files, not to be asked whether to overwrite one.
+  const isRenderedOutput = (source) => /\.(wav|mp4)$/i.test(source);
   for (const folder of ['examples', 'types']) {
     const source = join(repoRoot, folder);
-    if (existsSync(source)) cpSync(source, join(workspaceDir, folder), { recursive: true });
+    if (existsSync(source)) cpSync(source, join(workspaceDir, folder), { recursive: true, filter: (entry) => !isRenderedOutput(entry) });
   }
   cpSync(fixturesDir, join(workspaceDir, 'fixtures'), { recursive: true });
   mkdirSync(join(workspaceDir, 'out'), { recursive: true });

@@ -30,9 +30,11 @@ async function renderWithSaveDialog(session, command, extension) {
     const value = await box.inputValue();
     return value.endsWith(`.${extension}`) ? value : undefined;
   });
-  await workbench.page.keyboard.press('Enter');
   // The dialog shows paths with a leading ~ or as typed; resolve it against the workspace.
   const file = suggested.startsWith('/') ? suggested : join(session.workspaceDir, suggested);
+  // A file already there would pass the checks below without this render writing anything.
+  assert.equal(existsSync(file), false, `${file} exists before the render`);
+  await workbench.page.keyboard.press('Enter');
   return file;
 }
 
