@@ -204,14 +204,25 @@ export class WavWriter {
 
   /** Starts a WAV file for `destination` (written beside it until finish()). */
   static async open(destination: string, options: WavWriterOptions): Promise<WavWriter> {
+    // Checked before the temporary file exists, so bad settings leave nothing behind.
     checkWavOptions(options);
-    return WavWriter.openTarget(await AtomicFile.create(destination), options);
+    return WavWriter.start(await AtomicFile.create(destination), options);
   }
 
   /** Starts a WAV file in `file`'s temporary file; finish() commits it, abort() drops it. */
   static async openTarget(file: WavFileTarget, options: WavWriterOptions): Promise<WavWriter> {
     try {
       checkWavOptions(options);
+    } catch (error) {
+      await file.abort();
+      throw error;
+    }
+    return WavWriter.start(file, options);
+  }
+
+  /** Opens `file`'s temporary file and writes a provisional header (settings already checked). */
+  private static async start(file: WavFileTarget, options: WavWriterOptions): Promise<WavWriter> {
+    try {
       const handle = await open(file.tempPath, 'r+');
       const writer = new WavWriter(file, handle, options);
       await handle.write(wavHeader(options, 0), 0, writer.layout.size, 0);
