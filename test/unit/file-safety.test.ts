@@ -120,7 +120,9 @@ describe('file safety', function () {
       onProgress: (progress) => {
         checks++;
         assert.ok(fs.readFileSync(destination).equals(original), 'destination untouched during the render');
-        if (progress.framesDone > 48000 * 20) controller.abort();
+        // Counted in reports, not frames: node-web-audio-api sometimes rejects a run of suspend points (up to 61
+        // of this render's 120 seen), and a frame threshold could then be crossed after a report or two.
+        if (checks >= 10) controller.abort();
       },
     });
     assert.ok(isCancel(await rejection(cancelled)));
