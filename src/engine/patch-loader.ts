@@ -5,6 +5,7 @@ import { bundleWorkletModule, type PatchBundle } from './patch-bundler';
 import { PatchError } from './patch-error';
 import { validatePatch, type PatchDefinition } from './patch-validation';
 import type { PatchInfo } from './render-types';
+import { memoizeImmutableAttributes } from './immutable-attributes';
 import { createSeededRandom } from './seeded-random';
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { BundleSourceMapper, locateInStack } from './source-mapper';
@@ -24,6 +25,7 @@ export async function loadWebAudio(): Promise<WebAudioModule> {
   for (const [name, value] of Object.entries(loaded)) {
     if (name !== 'default' && typeof value === 'function' && globals[name] === undefined) globals[name] = value;
   }
+  memoizeImmutableAttributes(loaded);
   return loaded;
 }
 
