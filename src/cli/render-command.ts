@@ -8,6 +8,7 @@ import { patchBaseName } from '../engine/patch-files';
 import { peakRssMb as processPeakRssMb } from '../engine/peak-memory';
 import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
+import { stopEsbuildWhenIdle } from '../engine/esbuild-api';
 import { captureChoice, colormapName, frequencyScale, positiveInteger, positiveNumber, videoMode, videoSize, wavFormat } from './options';
 import { expandPatchArgs, outputPaths } from './patch-args';
 import { ProgressDisplay } from './progress';
@@ -26,6 +27,10 @@ interface RenderOutcome {
   warnings?: string[];
   error?: string;
 }
+
+
+/** How long esbuild's service may sit idle during `render` before it is stopped (a worklet module asks for it during build()). */
+const ESBUILD_IDLE_STOP_MS = 1000;
 
 /** `patchscope render`: renders patches to files in parallel; resolves with the exit code. */
 export async function renderCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -76,6 +81,8 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
   const outputs = outputPaths(patches, values.out, format, patchBaseName);
   const json = values.json === true;
   const progress = new ProgressDisplay(process.stderr, patches.length);
+  // Each patch is bundled when its render starts: between those, esbuild's service need not stay resident.
+  stopEsbuildWhenIdle(ESBUILD_IDLE_STOP_MS);
   const pool = new RenderPool({ size: Math.min(workers, patches.length), onLog: printPatchLog });
   const started = performance.now();
   try {

@@ -1,7 +1,7 @@
 import type * as Esbuild from 'esbuild';
 
 /** The part of esbuild's API the patch bundler uses. */
-export type EsbuildApi = Pick<typeof Esbuild, 'build' | 'transform'>;
+export type EsbuildApi = Pick<typeof Esbuild, 'build' | 'transform' | 'stop'>;
 
 /** Which esbuild runs: the native binary of this platform, or the WebAssembly build of the same version. */
 export type EsbuildImplementation = 'native' | 'wasm';
@@ -55,4 +55,44 @@ export function esbuildApi(): Promise<{ api: EsbuildApi; implementation: Esbuild
 /** Chooses the implementation for the rest of this process (tests compare the two). */
 export function useEsbuildImplementation(implementation: EsbuildImplementation): void {
   chosen = Promise.resolve({ api: load(implementation), implementation });
+}
+
+let idleStopMs: number | undefined;
+let callsInFlight = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Stops esbuild's service process once no call has run for `ms` milliseconds (esbuild starts it again on the next
+ * call); `undefined` keeps it running, as esbuild does by default. The CLI bundles each patch once, at the start
+ * of its render, and the service (12 MB) would otherwise stay beside the render for as long as it runs.
+ */
+export function stopEsbuildWhenIdle(ms: number | undefined): void {
+  idleStopMs = ms;
+  scheduleIdleStop();
+}
+
+/** Runs one esbuild call, counted so that an idle stop never interrupts it. */
+export async function withEsbuild<T>(call: (api: EsbuildApi) => Promise<T>): Promise<T> {
+  callsInFlight++;
+  clearTimeout(idleTimer);
+  try {
+    const { api } = await esbuildApi();
+    return await call(api);
+  } finally {
+    callsInFlight--;
+    scheduleIdleStop();
+  }
+}
+
+function scheduleIdleStop(): void {
+  clearTimeout(idleTimer);
+  idleTimer = undefined;
+  if (idleStopMs === undefined || callsInFlight > 0 || !chosen) return;
+  const started = chosen;
+  idleTimer = setTimeout(() => {
+    idleTimer = undefined;
+    if (callsInFlight > 0 || chosen !== started) return;
+    void started.then(({ api }) => api.stop()).catch(() => undefined);
+  }, idleStopMs);
+  idleTimer.unref();
 }

@@ -1,5 +1,5 @@
 import type * as esbuild from 'esbuild';
-import { esbuildApi } from './esbuild-api';
+import { withEsbuild } from './esbuild-api';
 import * as path from 'node:path';
 import { PatchError } from './patch-error';
 import type { PatchSource } from './render-types';
@@ -34,8 +34,7 @@ function compileError(err: unknown, fallbackFile: string, workingDir: string): P
 async function bundle(options: esbuild.BuildOptions, entryFile: string): Promise<PatchBundle> {
   let result: esbuild.BuildResult<{ write: false }>;
   try {
-    const { api } = await esbuildApi();
-    result = await api.build({ ...options, write: false, logLevel: 'silent' } as esbuild.BuildOptions & { write: false });
+    result = await withEsbuild((api) => api.build({ ...options, write: false, logLevel: 'silent' } as esbuild.BuildOptions & { write: false }));
   } catch (err) {
     throw compileError(err, entryFile, options.absWorkingDir ?? path.dirname(entryFile));
   }
@@ -65,8 +64,7 @@ function mayImport(text: string): boolean {
 /** Compiles a self-contained patch with esbuild's transform: a few ms faster than a build on every edit. */
 async function transformPatch(text: string, file: string): Promise<PatchBundle> {
   try {
-    const { api } = await esbuildApi();
-    const result = await api.transform(text, {
+    const result = await withEsbuild((api) => api.transform(text, {
       loader: loaderFor(file),
       format: 'cjs',
       platform: 'node',
@@ -75,7 +73,7 @@ async function transformPatch(text: string, file: string): Promise<PatchBundle> 
       sourcesContent: false,
       sourcefile: file,
       logLevel: 'silent',
-    });
+    }));
     return { file, code: result.code, map: absolutiseSources(result.map, path.dirname(file)) };
   } catch (err) {
     throw compileError(err, file, path.dirname(file));
