@@ -8,6 +8,7 @@ import { PatchError } from './patch-error';
 import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import type { AudioChunk, CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, RenderDrive, RenderProgress } from './render-types';
 import { createSeededRandom } from './seeded-random';
+import { suspendRegistrationsSettled } from './suspend-registration';
 import type { Frames, Milliseconds, RealTimeFactor } from './units';
 
 /** Half a render quantum: suspend times are placed mid-quantum so rounding never lands a quantum late. */
@@ -276,8 +277,7 @@ export function renderStreamed(
             },
           );
         }
-        // Let the runtime register the suspends before rendering starts.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await suspendRegistrationsSettled(ctx);
       } else {
         let scheduled = false;
         let latest: Frames = 0;
