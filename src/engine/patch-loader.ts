@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { createRequire } from 'node:module';
+import { cacheChannelData } from './channel-data-cache';
 import { bundleWorkletModule, type PatchBundle } from './patch-bundler';
 import { PatchError } from './patch-error';
 import { validatePatch, type PatchDefinition } from './patch-validation';
@@ -21,11 +22,12 @@ export async function loadWebAudio(): Promise<WebAudioModule> {
   if (webAudio) return webAudio;
   const loaded = (await import('node-web-audio-api')) as WebAudioModule & { default?: WebAudioModule };
   webAudio = loaded;
+  memoizeImmutableAttributes(loaded);
+  const exposed: Record<string, unknown> = { ...loaded, ...cacheChannelData(loaded) };
   const globals = globalThis as unknown as Record<string, unknown>;
-  for (const [name, value] of Object.entries(loaded)) {
+  for (const [name, value] of Object.entries(exposed)) {
     if (name !== 'default' && typeof value === 'function' && globals[name] === undefined) globals[name] = value;
   }
-  memoizeImmutableAttributes(loaded);
   return loaded;
 }
 
