@@ -28,7 +28,6 @@ interface RenderOutcome {
   error?: string;
 }
 
-
 /** How long esbuild's service may sit idle during `render` before it is stopped (a worklet module asks for it during build()). */
 const ESBUILD_IDLE_STOP_MS = 1000;
 

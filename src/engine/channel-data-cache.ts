@@ -47,7 +47,7 @@ export function cacheChannelData(web: ChannelDataClasses): Pick<ChannelDataClass
       }
       // The original keeps every check (the brand, the argument, the channel's range).
       const array = fetch.apply(this, args);
-      if (typeof channel === 'number' && Number.isInteger(channel) && channel >= 0) {
+      if (typeof channel === 'number' && Number.isInteger(channel) && channel >= 0 && Object.isExtensible(this)) {
         if (!Object.prototype.hasOwnProperty.call(this, keptArrays)) Object.defineProperty(this, keptArrays, { writable: true, value: undefined });
         (this[keptArrays] ??= [])[channel] = array;
       }

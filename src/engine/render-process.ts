@@ -19,7 +19,8 @@ export interface RenderProcessOptions {
 /**
  * glibc malloc arenas of a render process (its default is 8 per core). The engine's threads (render thread,
  * tokio workers, worklet threads, libuv) each took an arena of their own, and each arena keeps its freed memory:
- * with two, an hour rendered to WAV peaks 5 to 7 MB lower, at the same speed (bench/RESULTS.md).
+ * with two, an hour rendered to WAV peaks about 5 MB lower (98 to 104 MB against 104 to 107), at the same speed
+ * (bench/RESULTS.md).
  */
 const RENDER_MALLOC_ARENAS = '2';
 

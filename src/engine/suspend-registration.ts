@@ -8,8 +8,8 @@
  *
  * A suspend at a negative time is a task that fails at once, before it touches the renderer: its rejection
  * returns only after the runtime has run the tasks queued before it. Waiting for it left at most the first point
- * unregistered, in 1 to 4% of renders, for 0.7 to 1.2 ms of wait instead of 0.2 (scratch measurements recorded
- * in bench/RESULTS.md).
+ * unregistered, in 1 to 5% of renders, for a mean wait of 0.7 to 2.5 ms instead of 0.2 (median 0.27 ms in a render
+ * worker; measurements in bench/RESULTS.md).
  */
 
 /** A suspend time node-web-audio-api refuses before it touches the renderer ("suspendTime cannot be negative"). */
