@@ -37,7 +37,8 @@ function memoizeGetter(prototype: object, name: string): void {
       // The original getter keeps its brand check: reading through the prototype itself still throws.
       const value: unknown = read.call(this);
       // Not writable, as the accessor had no setter: assigning still fails the same way (TypeError in strict code).
-      Object.defineProperty(this, name, { value, writable: false, enumerable: false, configurable: true });
+      // A frozen or sealed object is read through the getter every time.
+      if (Object.isExtensible(this)) Object.defineProperty(this, name, { value, writable: false, enumerable: false, configurable: true });
       return value;
     },
   });

@@ -38,6 +38,8 @@ describe('immutable Web Audio attributes', () => {
     const second = new web.AudioBuffer({ length: 20, numberOfChannels: 2, sampleRate: 16000 });
     assert.deepEqual([first.length, first.sampleRate, first.numberOfChannels], [10, 8000, 1]);
     assert.deepEqual([second.length, second.sampleRate, second.numberOfChannels], [20, 16000, 2]);
+    const frozen = Object.freeze(new web.AudioBuffer({ length: 30, sampleRate: 8000 }));
+    assert.deepEqual([frozen.length, frozen.length, frozen.sampleRate, frozen.getChannelData(0).length], [30, 30, 8000, 30]);
     // Mutable attributes are left alone: currentTime is read from the engine every time.
     const ctx = new web.OfflineAudioContext(1, 256, 8000);
     assert.equal(ctx.currentTime, 0);
