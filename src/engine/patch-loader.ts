@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { cacheChannelData } from './channel-data-cache';
+import { deferWorkletFetch } from './deferred-fetch';
 import { memoizeImmutableAttributes } from './immutable-attributes';
 import { bundleWorkletModule, type PatchBundle } from './patch-bundler';
 import { PatchError } from './patch-error';
@@ -20,6 +21,7 @@ let webAudio: WebAudioModule | undefined;
 /** Loads node-web-audio-api (ESM, native) and exposes its classes as globals, as in a browser. */
 export async function loadWebAudio(): Promise<WebAudioModule> {
   if (webAudio) return webAudio;
+  deferWorkletFetch();
   const loaded = (await import('node-web-audio-api')) as WebAudioModule & { default?: WebAudioModule };
   webAudio = loaded;
   memoizeImmutableAttributes(loaded);

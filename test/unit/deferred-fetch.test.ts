@@ -1,0 +1,45 @@
+// node-web-audio-api's import of node-fetch waits until a worklet module is fetched over HTTP
+// (src/engine/deferred-fetch.ts): loading the engine leaves Node's HTTP client stack unloaded, and a module at an
+// http URL still loads and runs.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Node's built-in modules that node-fetch loads and nothing else in a render worker does. */
+const FETCH_ONLY_BUILTINS = /^NativeModule (zlib|https|tls)$/;
+
+describe('deferred node-fetch', function () {
+  this.timeout(60_000);
+
+  it('is not loaded with the engine, and loads when a worklet module comes over HTTP', () => {
+    // A fresh process: the test runner itself may have loaded any of these modules.
+    const script = `
+      const http = require('node:http');
+      const { loadWebAudio } = require(${JSON.stringify(path.join(root, 'src', 'engine', 'patch-loader.ts'))});
+      const fetchBuiltins = () => process.moduleLoadList.filter((name) => ${FETCH_ONLY_BUILTINS.toString()}.test(name));
+      (async () => {
+        const web = await loadWebAudio();
+        const afterLoad = fetchBuiltins();
+        const server = http.createServer((request, response) => {
+          response.setHeader('content-type', 'text/javascript');
+          response.end("registerProcessor('half', class extends AudioWorkletProcessor { process(inputs, outputs) { outputs[0][0].fill(0.5); return true; } });");
+        });
+        await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const ctx = new web.OfflineAudioContext(1, 256, 8000);
+        await ctx.audioWorklet.addModule('http://127.0.0.1:' + server.address().port + '/half.js');
+        new web.AudioWorkletNode(ctx, 'half').connect(ctx.destination);
+        const rendered = await ctx.startRendering();
+        server.close();
+        process.stdout.write(JSON.stringify({ afterLoad, afterFetch: fetchBuiltins(), lastSample: rendered.getChannelData(0)[255] }));
+        process.exit(0);
+      })();`;
+    const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    const { afterLoad, afterFetch, lastSample } = JSON.parse(child.stdout) as { afterLoad: string[]; afterFetch: string[]; lastSample: number };
+    assert.deepEqual(afterLoad, [], 'loading the engine loaded node-fetch');
+    assert.ok(afterFetch.length > 0, 'the HTTP fetch did not go through node-fetch');
+    assert.equal(lastSample, 0.5);
+  });
+});
