@@ -8,6 +8,7 @@ import { PatchError } from './patch-error';
 import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import type { AudioChunk, CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, RenderDrive, RenderProgress } from './render-types';
 import { createSeededRandom } from './seeded-random';
+import { prepareSpareContext, takeContext, type ContextShape } from './spare-context';
 import { suspendRegistrationsSettled } from './suspend-registration';
 import type { Frames, Milliseconds, RealTimeFactor } from './units';
 
@@ -42,6 +43,8 @@ export interface StreamOutcome {
   skippedPoints: number;
   /** Time the patch's own build() took (its graph, buffers and worklet modules). */
   buildMs: Milliseconds;
+  /** The context came with its AudioWorklet scope already running (see spare-context.ts). */
+  workletScopeStarted: boolean;
   /** Bytes of node-web-audio-api's retained output given back to the system during the render (see output-release.ts). */
   outputReleasedBytes: number;
 }
@@ -62,15 +65,15 @@ async function buildGraph(
   length: Frames,
   onFault: (error: PatchError) => void,
   destinationChannels: number = patch.info.channels,
-): Promise<{ ctx: OfflineAudioContext; bus: GainNode; destination: AudioDestinationNode }> {
+): Promise<{ ctx: OfflineAudioContext; bus: GainNode; destination: AudioDestinationNode; workletScopeStarted: boolean }> {
   const { channels, sampleRate } = patch.info;
-  const ctx = new web.OfflineAudioContext({ numberOfChannels: destinationChannels, length, sampleRate });
+  const { ctx, workletScopeStarted } = await takeContext(web, { numberOfChannels: destinationChannels, length, sampleRate });
   // The same bus feeds the destination (one-shot) or the capture (streamed), so both see identical samples.
   const bus = new web.GainNode(ctx, { gain: 1, channelCount: channels, channelCountMode: 'explicit', channelInterpretation: 'speakers' });
   // Keep the real destination: the patch's view of `ctx.destination` becomes the bus.
   const destination = ctx.destination;
   preparePatchContext(ctx, bus, patch, onFault);
-  return { ctx, bus, destination };
+  return { ctx, bus, destination, workletScopeStarted };
 }
 
 async function runBuild(patch: LoadedPatch, ctx: OfflineAudioContext, bus: AudioNode): Promise<void> {
@@ -117,6 +120,7 @@ function trackPosition(position: RenderPosition, ctx: OfflineAudioContext, sampl
 export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: { set(handler: ((error: PatchError) => void) | undefined): void }, position: RenderPosition): Promise<Float32Array[]> {
   return withFaults(async (fault) => {
     faults.set(fault);
+    patch.workletNodes = 0;
     try {
       const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(patch.info), fault);
       bus.connect(destination);
@@ -135,6 +139,7 @@ export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: {
       return channels;
     } finally {
       faults.set(undefined);
+      if (patch.workletNodes > 0) prepareSpareContextSoon(web, { numberOfChannels: patch.info.channels, length: contextFramesFor(patch.info), sampleRate: patch.info.sampleRate });
     }
   });
 }
@@ -195,7 +200,7 @@ export function renderStreamed(
       patch.workletNodes = 0;
       // node-web-audio-api keeps the whole rendered output of a context in memory (4 bytes per frame and
       // channel). A streamed render's destination only receives the capture's silent output: one channel.
-      const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(info), fault, 1);
+      const { ctx, bus, destination, workletScopeStarted } = await buildGraph(web, patch, contextFramesFor(info), fault, 1);
       const buildStarted = performance.now();
       await runBuild(patch, ctx, bus);
       const buildMs = performance.now() - buildStarted;
@@ -315,6 +320,7 @@ export function renderStreamed(
         cancelled,
         skippedPoints,
         buildMs,
+        workletScopeStarted,
         outputReleasedBytes: release?.releasedBytes ?? 0,
       });
       if (control.cancelled) return outcome(true, 0);
@@ -340,8 +346,14 @@ export function renderStreamed(
       heldOutput.buffer = undefined;
       faults.set(undefined);
       capture?.dispose();
+      if (patch.workletNodes > 0 || capture?.kind === 'worklet') prepareSpareContextSoon(web, { numberOfChannels: 1, length: contextFramesFor(info), sampleRate: info.sampleRate });
     }
   });
+}
+
+/** After a render that used an AudioWorklet: the next render's context, its scope started once this one has reported. */
+function prepareSpareContextSoon(web: WebAudioModule, shape: ContextShape): void {
+  setImmediate(() => prepareSpareContext(web, shape));
 }
 
 function asCaptureError(err: unknown, file: string): PatchError {

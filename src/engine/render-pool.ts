@@ -184,6 +184,7 @@ export class RenderPool {
       probeRtf: done.probeRtf,
       firstChunkMs: firstChunkMs ?? done.totalMs,
       buildMs: done.buildMs,
+      workletScopeStarted: done.workletScopeStarted,
       totalMs: done.totalMs,
       chunkFrames: done.chunkFrames,
       outputReleasedBytes: done.outputReleasedBytes,

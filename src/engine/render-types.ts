@@ -109,6 +109,8 @@ export interface StreamStats {
   firstChunkMs: Milliseconds;
   /** Of that, the time the patch's own build() took. */
   buildMs: Milliseconds;
+  /** The render's context came with its AudioWorklet scope already running: made after the previous render of the same shape. */
+  workletScopeStarted: boolean;
   /** From receiving the patch text to the end of the render. */
   totalMs: Milliseconds;
   /** Chunk lengths chosen, in frames, in order. */

@@ -97,6 +97,7 @@ export type FromWorker =
       cancelled: boolean;
       skippedPoints: number;
       buildMs: Milliseconds;
+      workletScopeStarted: boolean;
       outputReleasedBytes: number;
       /** Set when the request asked for a WAV file. */
       wav?: WorkerWavResult;
