@@ -47,6 +47,10 @@ else
   echo '{ "name": "patchscope-e2e-code-server", "private": true }' >"$INSTALL_DIR/package.json"
   (
     cd "$INSTALL_DIR"
+    # Run from `npm run test:e2e`, this shell inherits what the outer npm derived from its own Node (22), which the
+    # inner npm would take as its own: code-server's postinstall read Node 22 from npm_config_user_agent and
+    # refused to install. Settings the machine gives npm (a registry, a proxy) stay.
+    unset NODE npm_node_execpath npm_execpath npm_config_user_agent npm_config_prefix npm_config_global_prefix npm_config_globalconfig
     export PATH="$NODE24_DIR/bin:$PATH"
     # The machine's npm config points nodedir at the system Node's headers; native modules must match Node 24.
     export npm_config_nodedir="$NODE24_DIR"
