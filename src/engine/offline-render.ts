@@ -28,6 +28,8 @@ export interface StreamSink {
   progress(progress: RenderProgress): void;
   /** Resolves when the consumer can take more chunks: rendering waits here, so memory stays bounded. */
   ready(): Promise<void>;
+  /** The graph uses an AudioWorklet: a render superseding this one would want a spare context of this shape. */
+  workletContext?(shape: ContextShape): void;
 }
 
 /** Statistics of a streamed render inside the worker (times from the patch text being received). */
@@ -200,11 +202,13 @@ export function renderStreamed(
       patch.workletNodes = 0;
       // node-web-audio-api keeps the whole rendered output of a context in memory (4 bytes per frame and
       // channel). A streamed render's destination only receives the capture's silent output: one channel.
-      const { ctx, bus, destination, workletScopeStarted } = await buildGraph(web, patch, contextFramesFor(info), fault, 1);
+      const shape = streamedContextShape(info);
+      const { ctx, bus, destination, workletScopeStarted } = await buildGraph(web, patch, shape.length, fault, shape.numberOfChannels);
       const buildStarted = performance.now();
       await runBuild(patch, ctx, bus);
       const buildMs = performance.now() - buildStarted;
       const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
+      if (patch.workletNodes > 0 || kind === 'worklet') sink.workletContext?.(shape);
       const knownRtf = policy.mode === 'auto' ? policy.knownRtf : undefined;
       const active = createCapture(kind, drive, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode, knownRtf);
       capture = active;
@@ -346,9 +350,14 @@ export function renderStreamed(
       heldOutput.buffer = undefined;
       faults.set(undefined);
       capture?.dispose();
-      if (patch.workletNodes > 0 || capture?.kind === 'worklet') prepareSpareContextSoon(web, { numberOfChannels: 1, length: contextFramesFor(info), sampleRate: info.sampleRate });
+      if (patch.workletNodes > 0 || capture?.kind === 'worklet') prepareSpareContextSoon(web, streamedContextShape(info));
     }
   });
+}
+
+/** The context of a streamed render: one channel (see renderStreamed). */
+function streamedContextShape(info: PatchInfo): ContextShape {
+  return { numberOfChannels: 1, length: contextFramesFor(info), sampleRate: info.sampleRate };
 }
 
 /** After a render that used an AudioWorklet: the next render's context, its scope started once this one has reported. */

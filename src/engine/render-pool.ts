@@ -6,6 +6,7 @@ import { PatchError, type PatchErrorData } from './patch-error';
 import { PATCH_DEFAULTS } from './patch-validation';
 import type { PatchInfo, PatchLogEntry, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
 import type { FromWorker, WorkerRenderRequest, WorkerWavOutput, WorkerWavResult } from './worker-protocol';
+import type { ContextShape } from './spare-context';
 import { readFile } from 'node:fs/promises';
 import { bundlePatch, bundleWorkletModule } from './patch-bundler';
 import { RenderProcess, type RenderProcessExit } from './render-process';
@@ -63,6 +64,8 @@ interface Job {
   chunksInHand: Set<Promise<void>>;
   /** Why the consumer refused a chunk, if it did: the render then fails. */
   chunkFailure?: Error;
+  /** The worker reported that the render's graph uses an AudioWorklet. */
+  usedWorklet?: boolean;
 }
 
 interface Slot {
@@ -102,6 +105,12 @@ export class RenderPool {
   private readonly rendersPerWorker: number;
   private readonly idleWorkerMs: Milliseconds;
   private readonly rtfByPatch = new Map<string, RealTimeFactor>();
+  /**
+   * The context of the latest streamed render whose graph uses an AudioWorklet. Idle workers keep a spare of it
+   * with the worklet's scope started (spare-context.ts): an edit cancels the render by killing its worker, and
+   * the render that supersedes it runs on another one.
+   */
+  private spareShape: ContextShape | undefined;
   /** Peak resident memory of the workers that have ended, summed. */
   private endedWorkersPeakMb = 0;
   private watchdog: NodeJS.Timeout | undefined;
@@ -287,6 +296,7 @@ export class RenderPool {
     const slot = { warm: false, renders: 0, idleSince: performance.now(), peakRssMb: 0 } as Slot;
     slot.ready = ready.then(() => {
       slot.warm = true;
+      if (this.spareShape && !slot.job) slot.process.post({ type: 'prepare-spare', shape: this.spareShape });
     });
     slot.process = new RenderProcess({
       script: this.workerScript,
@@ -410,8 +420,15 @@ export class RenderPool {
         this.finishJob(slot);
         job.reject(PatchError.fromData(message.error as PatchErrorData));
         return;
+      case 'worklet-context':
+        job.usedWorklet = true;
+        this.spareShape = message.shape;
+        for (const idle of this.slots) if (idle.warm && !idle.job) idle.process.post({ type: 'prepare-spare', shape: message.shape });
+        return;
       case 'oneshot-done':
       case 'stream-done':
+        // A preview render without an AudioWorklet: the patch being edited no longer needs spares.
+        if (message.type === 'stream-done' && !message.cancelled && !job.request.wav && !job.usedWorklet) this.spareShape = undefined;
         slot.peakRssMb = Math.max(slot.peakRssMb, message.peakRssMb);
         this.finishJob(slot);
         // The render is done only once the consumer has taken every chunk: one it refused fails the render.

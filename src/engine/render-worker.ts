@@ -9,6 +9,7 @@ import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
 import { collectYoungGarbage } from './garbage-collection';
 import { peakRssMb } from './peak-memory';
+import { prepareSpareContext } from './spare-context';
 import { WavRenderSink } from './wav-render-sink';
 import { MAX_BYTES_IN_FLIGHT, MIN_CHUNKS_IN_FLIGHT, type FromWorker, type ToWorker, type WorkerRenderRequest, type WorkerWavResult } from './worker-protocol';
 
@@ -135,6 +136,8 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
             if (!control.cancelled) post({ type: 'progress', id: request.id, progress });
           },
           ready: () => (wav ? wav.ready() : credits.ready()),
+          // A render to a file is not superseded by an edit: spares serve the live preview.
+          workletContext: wav ? undefined : (shape) => post({ type: 'worklet-context', id: request.id, shape }),
         },
         control,
         faults,
@@ -178,7 +181,8 @@ process.on('message', (message: ToWorker) => {
     else pending?.reject(message.error ? PatchError.fromData(message.error) : new Error('worklet bundling failed'));
     return;
   }
-  if (message.type === 'render') void handleRender(message);
+  if (message.type === 'prepare-spare') void loadWebAudio().then((web) => prepareSpareContext(web, message.shape));
+  else if (message.type === 'render') void handleRender(message);
   else if (message.type === 'cancel' && current?.id === message.id) {
     current.control.cancel();
     current.credits.release();

@@ -1,6 +1,7 @@
 import type { PatchBundle } from './patch-bundler';
 import type { OutputReport } from './output-analysis';
 import type { PatchErrorData } from './patch-error';
+import type { ContextShape } from './spare-context';
 import type { CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, PatchSource, RenderDrive, RenderProgress } from './render-types';
 import type { Frames, Milliseconds, RealTimeFactor, Seconds } from './units';
 import type { WavSampleFormat, WavSummary } from './wav-writer';
@@ -65,8 +66,14 @@ export interface WorkerWorkletBundle {
   error?: PatchErrorData;
 }
 
+/** Asks an idle worker to make a spare context of this shape, with its AudioWorklet scope started (see spare-context.ts). */
+export interface WorkerPrepareSpare {
+  type: 'prepare-spare';
+  shape: ContextShape;
+}
+
 /** Messages from the pool to a worker. */
-export type ToWorker = WorkerRenderRequest | WorkerCancelRequest | WorkerChunkAck | WorkerWorkletBundle;
+export type ToWorker = WorkerRenderRequest | WorkerCancelRequest | WorkerChunkAck | WorkerWorkletBundle | WorkerPrepareSpare;
 
 /** What a worker is doing, for the pool's watchdog. */
 export type WorkerPhase = 'loading' | 'building' | 'rendering';
@@ -103,4 +110,6 @@ export type FromWorker =
       wav?: WorkerWavResult;
     }
   | { type: 'error'; id: number; error: PatchErrorData }
+  /** The streamed render's graph uses an AudioWorklet, in a context of this shape. */
+  | { type: 'worklet-context'; id: number; shape: ContextShape }
   | { type: 'bundle-worklet'; id: number; requestId: number; file: string };

@@ -61,6 +61,24 @@ describe('spare context with its AudioWorklet scope started', function () {
     assert.equal(plainAgain.stats.workletScopeStarted, false, 'no spare is made after a render without worklets');
   });
 
+  it('the render that supersedes a cancelled one takes a spare on another worker', async () => {
+    // A cancel kills the render's worker; the pool had the idle worker make a spare once the graph was built.
+    const twoWorkers = new RenderPool({ size: 2 });
+    try {
+      await twoWorkers.warmUp();
+      const text = fs.readFileSync(worklet, 'utf8').replace('duration: 0.5', 'duration: 20');
+      const edit = new AbortController();
+      const cancelled = twoWorkers.stream({ path: worklet, text }, { signal: edit.signal, onChunk: () => edit.abort() });
+      await assert.rejects(cancelled, /render cancelled/);
+      const superseding = await streamAll(twoWorkers, worklet, text);
+      assert.equal(superseding.stats.workletScopeStarted, true, 'the superseding render finds its worklet scope started');
+      const oneShot = await twoWorkers.renderOneShot({ path: worklet, text });
+      assert.equal(compareAudio(superseding.channels, oneShot.channels).bitExact, true);
+    } finally {
+      await twoWorkers.dispose();
+    }
+  });
+
   it('a spare that does not match is released with its worklet thread', async () => {
     const web = await loadWebAudio();
     const shape = { numberOfChannels: 1, length: 48_000, sampleRate: 48_000 };
