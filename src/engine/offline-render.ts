@@ -8,7 +8,7 @@ import { PatchError } from './patch-error';
 import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import type { AudioChunk, CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, RenderDrive, RenderProgress } from './render-types';
 import { createSeededRandom } from './seeded-random';
-import { prepareSpareContext, takeContext, type ContextShape } from './spare-context';
+import { prepareSpareContext, takeContext, type ContextShape, type TakenContext } from './spare-context';
 import { suspendRegistrationsSettled } from './suspend-registration';
 import type { Frames, Milliseconds, RealTimeFactor } from './units';
 
@@ -60,16 +60,14 @@ export function contextFramesFor(info: PatchInfo): Frames {
   return Math.ceil(info.frames / SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS) * SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS;
 }
 
-/** Builds the patch's graph into a fresh context whose output runs through a unity-gain bus. */
-async function buildGraph(
+/** Prepares a context for the patch's graph: its output runs through a unity-gain bus. */
+function buildGraph(
   web: WebAudioModule,
   patch: LoadedPatch,
-  length: Frames,
+  { ctx, workletScopeStarted }: TakenContext,
   onFault: (error: PatchError) => void,
-  destinationChannels: number = patch.info.channels,
-): Promise<{ ctx: OfflineAudioContext; bus: GainNode; destination: AudioDestinationNode; workletScopeStarted: boolean }> {
-  const { channels, sampleRate } = patch.info;
-  const { ctx, workletScopeStarted } = await takeContext(web, { numberOfChannels: destinationChannels, length, sampleRate });
+): { ctx: OfflineAudioContext; bus: GainNode; destination: AudioDestinationNode; workletScopeStarted: boolean } {
+  const { channels } = patch.info;
   // The same bus feeds the destination (one-shot) or the capture (streamed), so both see identical samples.
   const bus = new web.GainNode(ctx, { gain: 1, channelCount: channels, channelCountMode: 'explicit', channelInterpretation: 'speakers' });
   // Keep the real destination: the patch's view of `ctx.destination` becomes the bus.
@@ -122,9 +120,10 @@ function trackPosition(position: RenderPosition, ctx: OfflineAudioContext, sampl
 export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: { set(handler: ((error: PatchError) => void) | undefined): void }, position: RenderPosition): Promise<Float32Array[]> {
   return withFaults(async (fault) => {
     faults.set(fault);
-    patch.workletNodes = 0;
     try {
-      const { ctx, bus, destination } = await buildGraph(web, patch, contextFramesFor(patch.info), fault);
+      // A fresh context, never the preview's spare: a one-shot render (a parity check) is not followed by an edit.
+      const fresh = new web.OfflineAudioContext({ numberOfChannels: patch.info.channels, length: contextFramesFor(patch.info), sampleRate: patch.info.sampleRate });
+      const { ctx, bus, destination } = buildGraph(web, patch, { ctx: fresh, workletScopeStarted: false }, fault);
       bus.connect(destination);
       await runBuild(patch, ctx, bus);
       trackPosition(position, ctx, patch.info.sampleRate);
@@ -141,7 +140,6 @@ export function renderOneShot(web: WebAudioModule, patch: LoadedPatch, faults: {
       return channels;
     } finally {
       faults.set(undefined);
-      if (patch.workletNodes > 0) prepareSpareContextSoon(web, { numberOfChannels: patch.info.channels, length: contextFramesFor(patch.info), sampleRate: patch.info.sampleRate });
     }
   });
 }
@@ -203,7 +201,7 @@ export function renderStreamed(
       // node-web-audio-api keeps the whole rendered output of a context in memory (4 bytes per frame and
       // channel). A streamed render's destination only receives the capture's silent output: one channel.
       const shape = streamedContextShape(info);
-      const { ctx, bus, destination, workletScopeStarted } = await buildGraph(web, patch, shape.length, fault, shape.numberOfChannels);
+      const { ctx, bus, destination, workletScopeStarted } = buildGraph(web, patch, await takeContext(web, shape), fault);
       const buildStarted = performance.now();
       await runBuild(patch, ctx, bus);
       const buildMs = performance.now() - buildStarted;
