@@ -358,7 +358,7 @@ function streamedContextShape(info: PatchInfo): ContextShape {
   return { numberOfChannels: 1, length: contextFramesFor(info), sampleRate: info.sampleRate };
 }
 
-/** After a render that used an AudioWorklet: the next render's context, its scope started once this one has reported. */
+/** After a streamed render that used an AudioWorklet: the next render's context, its scope started once this one has reported. */
 function prepareSpareContextSoon(web: WebAudioModule, shape: ContextShape): void {
   setImmediate(() => prepareSpareContext(web, shape));
 }

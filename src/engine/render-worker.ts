@@ -181,7 +181,8 @@ process.on('message', (message: ToWorker) => {
     else pending?.reject(message.error ? PatchError.fromData(message.error) : new Error('worklet bundling failed'));
     return;
   }
-  if (message.type === 'prepare-spare') void loadWebAudio().then((web) => prepareSpareContext(web, message.shape));
+  // A spare that cannot be made is simply not there: the next render makes its own context.
+  if (message.type === 'prepare-spare') void loadWebAudio().then((web) => prepareSpareContext(web, message.shape), () => undefined);
   else if (message.type === 'render') void handleRender(message);
   else if (message.type === 'cancel' && current?.id === message.id) {
     current.control.cancel();

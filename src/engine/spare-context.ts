@@ -2,7 +2,7 @@
  * node-web-audio-api starts an AudioWorklet's global scope (a Node worker thread) on a context's first
  * `addModule()`: 39 to 46 ms, against 1.2 to 1.6 ms to add a module to a scope already running. A patch with an
  * AudioWorklet pays it on every render, so every edit of example 04 waited for it before its first chunk. After a
- * render that used an AudioWorklet, the render worker makes the context of the next one ahead of time, with its
+ * streamed render that used an AudioWorklet, the render worker makes the context of the next one ahead of time, with its
  * scope started: a re-render after an edit (same duration, rate and channels) takes it ready. A spare holds an
  * idle thread (the scope polls only once a processor exists) and is released when a render needs another shape.
  */
