@@ -2,16 +2,26 @@
 // temporary file beside the destination (same folder, so the final rename is atomic on the same file
 // system), which is renamed over the destination on commit or removed on abort. An existing destination
 // is not touched before commit.
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
-/** Path of a fresh temporary file beside `destination`: `.<name>.<random>.tmp` in the same folder. */
+/** Temporary paths this process has named so far. */
+let temporaryPathCount = 0;
+
+/**
+ * Path of a fresh temporary file beside `destination`: `.<name>.<pid>-<count>-<time>.tmp` in the same folder.
+ * Not random: `node:crypto` would load OpenSSL's bindings into every render process (2.5 MB of RSS each), and
+ * `create()` opens the file exclusively, so a clash is retried, never written over.
+ */
 export function temporaryPathBeside(destination: string): string {
   const absolute = resolve(destination);
-  return join(dirname(absolute), `.${basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tag = [process.pid, temporaryPathCount++, Date.now()].map((part) => part.toString(36)).join('-');
+  return join(dirname(absolute), `.${basename(absolute)}.${tag}.tmp`);
 }
+
+/** How many taken names `AtomicFile.create()` skips before giving up. */
+const MAX_NAME_CLASHES = 8;
 
 /** Temporary files created and not yet committed or aborted, for removal when the process must exit at once. */
 const openTemporaryFiles = new Set<string>();
@@ -43,8 +53,17 @@ export class AtomicFile {
 
   /** Creates an empty temporary file beside `destination` (fails if the folder does not exist). */
   static async create(destination: string): Promise<AtomicFile> {
-    const tempPath = temporaryPathBeside(destination);
-    const handle = await open(tempPath, 'wx', 0o644);
+    let tempPath = temporaryPathBeside(destination);
+    let handle: FileHandle;
+    for (let clashes = 0; ; clashes++) {
+      try {
+        handle = await open(tempPath, 'wx', 0o644);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || clashes === MAX_NAME_CLASHES) throw error;
+        tempPath = temporaryPathBeside(destination);
+      }
+    }
     openTemporaryFiles.add(tempPath);
     await handle.close();
     return new AtomicFile(resolve(destination), tempPath);

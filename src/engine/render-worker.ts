@@ -7,7 +7,7 @@ import { PatchError } from './patch-error';
 import { evaluatePatch, loadWebAudio, setWorkletBundler, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import { resetRaisedThreadPriorities } from './thread-priority';
 import { renderOneShot, renderStreamed, type RenderControl, type RenderPosition } from './offline-render';
-import { collectYoungGarbage } from './garbage-collection';
+import { collectWrittenChunkGarbage } from './garbage-collection';
 import { peakRssMb } from './peak-memory';
 import { prepareSpareContext } from './spare-context';
 import { WavRenderSink } from './wav-render-sink';
@@ -119,7 +119,7 @@ async function handleRender(request: WorkerRenderRequest): Promise<void> {
       return;
     }
     // The chunks die here once written: collecting them at once keeps an hour-long render's memory flat.
-    wav = request.wav ? await WavRenderSink.open(request.wav, patch.info, request.source.path, collectYoungGarbage) : undefined;
+    wav = request.wav ? await WavRenderSink.open(request.wav, patch.info, request.source.path, collectWrittenChunkGarbage) : undefined;
     try {
       const outcome = await renderStreamed(
         web,

@@ -225,7 +225,7 @@ describe('atomic-file', () => {
     try {
       const file = await AtomicFile.create(join(dir, 'out.bin'));
       assert.equal(join(file.tempPath, '..'), dir);
-      assert.match(file.tempPath, /\/\.out\.bin\.[0-9a-f]{12}\.tmp$/);
+      assert.match(file.tempPath, /\/\.out\.bin\.[0-9a-z]+-[0-9a-z]+-[0-9a-z]+\.tmp$/);
       writeFileSync(file.tempPath, 'data');
       assert.ok(!existsSync(join(dir, 'out.bin')));
       await file.commit();
@@ -233,6 +233,19 @@ describe('atomic-file', () => {
       assert.deepEqual(readdirSync(dir), ['out.bin']);
       await assert.rejects(file.commit(), /after committed/);
       await assert.rejects(AtomicFile.create(join(dir, 'missing-folder', 'x.bin')), /ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives files made at once for the same destination their own temporary names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchscope-atomic-'));
+    try {
+      const files = await Promise.all(Array.from({ length: 64 }, () => AtomicFile.create(join(dir, 'out.wav'))));
+      assert.equal(new Set(files.map((file) => file.tempPath)).size, 64);
+      assert.equal(readdirSync(dir).length, 64);
+      await Promise.all(files.map((file) => file.abort()));
+      assert.deepEqual(readdirSync(dir), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
