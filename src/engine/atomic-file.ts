@@ -11,7 +11,7 @@ let temporaryPathCount = 0;
 
 /**
  * Path of a fresh temporary file beside `destination`: `.<name>.<pid>-<count>-<time>.tmp` in the same folder.
- * Not random: `node:crypto` would load OpenSSL's bindings into every render process (2.5 MB of RSS each), and
+ * Not random: `node:crypto` loads OpenSSL's bindings (2.5 MB more RSS in a bare `node`), and
  * `create()` opens the file exclusively, so a clash is retried, never written over.
  */
 export function temporaryPathBeside(destination: string): string {

@@ -66,6 +66,8 @@ interface Job {
   chunkFailure?: Error;
   /** The worker reported that the render's graph uses an AudioWorklet. */
   usedWorklet?: boolean;
+  /** The render has handed over its first chunk (or, to a file, reported its first progress). */
+  pastStart?: boolean;
 }
 
 interface Slot {
@@ -86,6 +88,17 @@ interface Slot {
 
 /** Workers kept warm when idle (a render and the one superseding it); more end after `idleWorkerMs`. */
 const MIN_WARM_WORKERS = 2;
+
+/**
+ * How long the successor of a killed worker waits for the render that supersedes the cancelled one to be asked
+ * for. An edit after a quiet spell cancels the render in progress and asks for the new one at once (bundling it
+ * first: a few ms); an edit in a burst asks only after the editor's debounce, and the successor then starts in the
+ * pause, so that it is ready for that render.
+ */
+const SUCCESSOR_GRACE_MS = 60;
+
+/** Longest the successor of a killed worker waits for the renders in progress to hand over their first chunk. */
+const SUCCESSOR_MAX_WAIT_MS = 1000;
 
 let nextJobId = 1;
 
@@ -115,6 +128,11 @@ export class RenderPool {
   private endedWorkersPeakMb = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private idleReaper: NodeJS.Timeout | undefined;
+  /** Successors of killed workers not started yet (see replace()), since when, and until when none is asked for. */
+  private deferredSpawns = 0;
+  private deferredSince = 0;
+  private deferredGraceEnd = 0;
+  private deferredTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(options: RenderPoolOptions = {}) {
@@ -214,6 +232,7 @@ export class RenderPool {
     this.disposed = true;
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.idleReaper) clearTimeout(this.idleReaper);
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
     const error = new PatchError('cancelled', 'render pool disposed', '');
     for (const job of this.queue.splice(0)) job.reject(error);
     await Promise.all(
@@ -332,13 +351,51 @@ export class RenderPool {
     else this.onLog?.(entry, job.request.source.path);
   }
 
-  /** Kills a worker and starts its successor at once, so the next render finds a warm one. */
+  /**
+   * Kills a worker and starts its successor, so that a later render finds a warm one. While another worker is warm,
+   * the successor starts only once the render that supersedes the cancelled one has its first chunk (or none was
+   * asked for within SUCCESSOR_GRACE_MS): a process starting takes a core for about 150 ms, and on two cores
+   * it delayed that render's first chunk (04, cancelled 300 ms in and asked for again at once: 257 to 325 ms
+   * against 90 to 119 ms with the start held back; bench/RESULTS.md).
+   */
   private replace(slot: Slot): void {
     const wasInPool = this.end(slot);
     slot.job = undefined;
-    // Only a worker that had started is replaced at once: one that died starting would die again, in a loop.
-    if (!this.disposed && wasInPool && slot.warm && this.slots.length < Math.min(this.size, MIN_WARM_WORKERS)) this.slots.push(this.spawn());
+    // Only a worker that had started is replaced: one that died starting would die again, in a loop.
+    if (!this.disposed && wasInPool && slot.warm && this.slots.length + this.deferredSpawns < Math.min(this.size, MIN_WARM_WORKERS)) {
+      if (this.slots.some((s) => s.warm)) this.deferSpawn();
+      else this.slots.push(this.spawn());
+    }
     this.pump();
+  }
+
+  private deferSpawn(): void {
+    const now = performance.now();
+    if (this.deferredSpawns === 0) this.deferredSince = now;
+    this.deferredSpawns++;
+    this.deferredGraceEnd = now + SUCCESSOR_GRACE_MS;
+    this.startDeferredSpawnsWhenFree();
+  }
+
+  /** Starts the deferred successors once no render is between its request and its first chunk (see replace()). */
+  private startDeferredSpawnsWhenFree(): void {
+    if (this.deferredSpawns === 0 || this.disposed) return;
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    this.deferredTimer = undefined;
+    const now = performance.now();
+    const starting = this.queue.length > 0 || this.slots.some((s) => s.job && !s.job.pastStart);
+    const waiting = !starting && !this.slots.some((s) => s.job) && now < this.deferredGraceEnd;
+    const latest = this.deferredSince + SUCCESSOR_MAX_WAIT_MS;
+    if ((starting || waiting) && now < latest) {
+      const wake = starting ? latest : Math.min(latest, this.deferredGraceEnd);
+      this.deferredTimer = setTimeout(() => this.startDeferredSpawnsWhenFree(), wake - now);
+      // A process with nothing else to do exits without starting them.
+      this.deferredTimer.unref();
+      return;
+    }
+    for (; this.deferredSpawns > 0; this.deferredSpawns--) {
+      if (this.slots.length < Math.min(this.size, MIN_WARM_WORKERS)) this.slots.push(this.spawn());
+    }
   }
 
   /** Takes a worker out of the pool, counting its peak memory, and kills it; false when it had left already. */
@@ -388,6 +445,10 @@ export class RenderPool {
         return;
       case 'chunk': {
         job.lastProgressAt = now;
+        if (!job.pastStart) {
+          job.pastStart = true;
+          this.startDeferredSpawnsWhenFree();
+        }
         if (job.chunkFailure) return;
         job.firstChunkMs ??= message.atMs;
         const bytes = message.channels.reduce((sum, c) => sum + c.byteLength, 0);
@@ -414,6 +475,10 @@ export class RenderPool {
       }
       case 'progress':
         job.lastProgressAt = now;
+        if (!job.pastStart) {
+          job.pastStart = true;
+          this.startDeferredSpawnsWhenFree();
+        }
         job.options.onProgress?.(message.progress);
         return;
       case 'error':
@@ -450,6 +515,7 @@ export class RenderPool {
     if (slot.successor?.warm) this.end(slot);
     else if (!slot.successor && slot.renders >= this.rendersPerWorker) this.retire(slot);
     this.pump();
+    this.startDeferredSpawnsWhenFree();
     this.scheduleIdleReaping();
   }
 
@@ -494,6 +560,8 @@ export class RenderPool {
       if (!slot && this.slots.length < this.size) {
         slot = this.spawn();
         this.slots.push(slot);
+        // This start takes the place of a deferred one.
+        if (this.deferredSpawns > 0) this.deferredSpawns--;
       }
       if (!slot) return;
       const job = this.queue.shift()!;

@@ -270,6 +270,47 @@ describe('render pool: worker processes', function () {
     }
   });
 
+  it('starts a cancelled worker’s successor once the render that supersedes it has its first chunk', async () => {
+    const pool = new RenderPool({ size: 2 });
+    const slowBuild = `export default { duration: 0.5, build(ctx, out) { const until = Date.now() + 500; while (Date.now() < until); const o = new OscillatorNode(ctx); o.connect(out); o.start(); } };`;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      await pool.warmUp();
+      // A render held at its first chunk (its consumer never finishes taking it), to be cancelled.
+      const cancel = new AbortController();
+      let heldAtFirstChunk!: () => void;
+      const held = new Promise<void>((resolve) => (heldAtFirstChunk = resolve));
+      const cancelled = pool.stream({ path: fixture('long-light.synth.js') }, { signal: cancel.signal, onChunk: () => (heldAtFirstChunk(), new Promise<void>(() => undefined)) });
+      await held;
+      // The render that supersedes it, on the other worker, is in its build() when the first is cancelled.
+      let building!: () => void;
+      const inBuild = new Promise<void>((resolve) => (building = resolve));
+      let workersAtFirstChunk = -1;
+      const superseding = pool.stream(
+        { path: fixture('chatty.synth.js'), text: slowBuild },
+        { onInfo: () => building(), onChunk: () => void (workersAtFirstChunk < 0 && (workersAtFirstChunk = pool.workerCount)) },
+      );
+      await inBuild;
+      cancel.abort();
+      await assert.rejects(cancelled, /cancelled/);
+      assert.equal(pool.workerCount, 1, 'the killed worker is not replaced at once');
+      await sleep(250);
+      assert.equal(pool.workerCount, 1, 'nor while the superseding render has no chunk');
+      await superseding;
+      assert.equal(workersAtFirstChunk, 2, 'its successor starts with the first chunk');
+      await pool.warmUp();
+
+      // Cancelled with no render asked for after it: the successor starts after a short wait.
+      const again = new AbortController();
+      await assert.rejects(pool.stream({ path: fixture('long-light.synth.js') }, { signal: again.signal, onChunk: () => again.abort() }), /cancelled/);
+      assert.equal(pool.workerCount, 1);
+      await sleep(300);
+      assert.equal(pool.workerCount, 2);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('ends idle workers beyond the two it keeps warm', async () => {
     const pool = new RenderPool({ size: 4, idleWorkerMs: 400 });
     try {
