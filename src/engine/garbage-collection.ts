@@ -35,24 +35,28 @@ export function collectYoungGarbage(): void {
 /** Least wall time between two full collections of `collectWrittenChunkGarbage()`, in ms. */
 const FULL_COLLECTION_INTERVAL_MS = 1000;
 
-let lastFullCollection = -Infinity;
+/** A full collection of `collectWrittenChunkGarbage()` may take at most this share of the render's wall time. */
+const FULL_COLLECTION_MAX_SHARE = 0.02;
+
+let nextFullCollectionAt = 0;
 
 /**
- * Collects after a chunk is written to disk: a minor collection each time, and a full one once at least
- * FULL_COLLECTION_INTERVAL_MS have passed since the last. Some of node-web-audio-api's native memory (its
- * per-block event objects and their buffers) is freed only when their JavaScript handles are, and the handles
- * that outlive a scavenge wait for a full collection: through a 60-minute WAV render the worker's malloc heap
- * grew from 14 to 25 MB without one, and stayed at 15 to 16 MB with one every 2 to 3 s (13 ms each, the heap
- * being small).
+ * Collects after a chunk is written to disk: a minor collection each time, and a full one at most once a second
+ * (less often when a full collection is slow: a patch that keeps many objects alive). Some of node-web-audio-api's
+ * native memory (its per-block event objects and their buffers) is freed only when their JavaScript handles are,
+ * and the handles that outlive a scavenge wait for a full collection: through a 60-minute WAV render the
+ * worker's malloc heap grew from 14 to 25 MB without one, and stayed at 14 to 16 MB with one a second
+ * (13 ms each, the heap being small).
  */
 export function collectWrittenChunkGarbage(): void {
-  const now = performance.now();
-  if (now - lastFullCollection < FULL_COLLECTION_INTERVAL_MS) {
+  const started = performance.now();
+  if (started < nextFullCollectionAt) {
     collectYoungGarbage();
     return;
   }
-  lastFullCollection = now;
   collectAllGarbage();
+  const tookMs = performance.now() - started;
+  nextFullCollectionAt = started + Math.max(FULL_COLLECTION_INTERVAL_MS, tookMs / FULL_COLLECTION_MAX_SHARE);
 }
 
 /**
