@@ -352,9 +352,9 @@ export class RenderPool {
   }
 
   /**
-   * Kills a worker and starts its successor, so that a later render finds a warm one. While another worker is warm,
-   * the successor starts only once the render that supersedes the cancelled one has its first chunk (or none was
-   * asked for within SUCCESSOR_GRACE_MS): a process starting takes a core for about 150 ms, and on two cores
+   * Kills a worker and starts its successor, so that a later render finds a warm one. While the pool has another
+   * worker (warm or starting), the successor starts only once the render that supersedes the cancelled one has its
+   * first chunk (or none was asked for within SUCCESSOR_GRACE_MS): a process starting takes a core for about 150 ms, and on two cores
    * it delayed that render's first chunk (04, cancelled 300 ms in and asked for again at once: 257 to 325 ms
    * against 90 to 119 ms with the start held back; bench/RESULTS.md).
    */
@@ -363,7 +363,7 @@ export class RenderPool {
     slot.job = undefined;
     // Only a worker that had started is replaced: one that died starting would die again, in a loop.
     if (!this.disposed && wasInPool && slot.warm && this.slots.length + this.deferredSpawns < Math.min(this.size, MIN_WARM_WORKERS)) {
-      if (this.slots.some((s) => s.warm)) this.deferSpawn();
+      if (this.slots.length > 0) this.deferSpawn();
       else this.slots.push(this.spawn());
     }
     this.pump();
