@@ -353,10 +353,10 @@ export class RenderPool {
 
   /**
    * Kills a worker and starts its successor, so that a later render finds a warm one. While the pool has another
-   * worker (warm or starting), the successor starts only once the render that supersedes the cancelled one has its
-   * first chunk (or none was asked for within SUCCESSOR_GRACE_MS): a process starting takes a core for about 150 ms, and on two cores
-   * it delayed that render's first chunk (04, cancelled 300 ms in and asked for again at once: 257 to 325 ms
-   * against 90 to 119 ms with the start held back; bench/RESULTS.md).
+   * worker (warm or starting), the successor starts only once the render that supersedes the cancelled one has
+   * its first chunk (or none was asked for within SUCCESSOR_GRACE_MS): a process starting takes a core for about
+   * 150 ms, and on two cores it delayed that render's first chunk (`npm run bench:edits`, 04 cancelled 300 ms in
+   * and asked for again at once: 346 ms median with the successor started at once, 144 ms held back).
    */
   private replace(slot: Slot): void {
     const wasInPool = this.end(slot);
