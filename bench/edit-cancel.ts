@@ -5,6 +5,7 @@
 // the last render's first chunk is timed. Default patch: examples/04-crushed-groove.synth.js (an AudioWorklet).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { median } from '../src/cli/bench-command';
 import { RenderPool } from '../src/engine/render-pool';
 import { decideOnEdit } from '../src/extension/edit-debouncer';
 
@@ -15,7 +16,6 @@ const file = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'example
 const text = readFileSync(file, 'utf8');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const describe = (values: number[]): string => `${values.map((v) => v.toFixed(0)).join(' ')} ms (median ${median(values).toFixed(0)})`;
 
 /** Scenario A: first chunk of the render asked for right after cancelling one 300 ms into its render. */

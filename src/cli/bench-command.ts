@@ -32,7 +32,8 @@ export interface PatchBenchFigures {
  */
 const EDIT_PAUSE_MS = 150;
 
-function median(values: number[]): number {
+/** The median of a non-empty list (the upper middle of an even count). */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }

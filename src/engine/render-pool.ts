@@ -398,6 +398,13 @@ export class RenderPool {
     }
   }
 
+  /** Notes a render's first chunk (or first progress, to a file): deferred successors may start now. */
+  private markPastStart(job: Job): void {
+    if (job.pastStart) return;
+    job.pastStart = true;
+    this.startDeferredSpawnsWhenFree();
+  }
+
   /** Takes a worker out of the pool, counting its peak memory, and kills it; false when it had left already. */
   private end(slot: Slot): boolean {
     const index = this.slots.indexOf(slot);
@@ -445,10 +452,7 @@ export class RenderPool {
         return;
       case 'chunk': {
         job.lastProgressAt = now;
-        if (!job.pastStart) {
-          job.pastStart = true;
-          this.startDeferredSpawnsWhenFree();
-        }
+        this.markPastStart(job);
         if (job.chunkFailure) return;
         job.firstChunkMs ??= message.atMs;
         const bytes = message.channels.reduce((sum, c) => sum + c.byteLength, 0);
@@ -475,10 +479,7 @@ export class RenderPool {
       }
       case 'progress':
         job.lastProgressAt = now;
-        if (!job.pastStart) {
-          job.pastStart = true;
-          this.startDeferredSpawnsWhenFree();
-        }
+        this.markPastStart(job);
         job.options.onProgress?.(message.progress);
         return;
       case 'error':
