@@ -7,7 +7,10 @@
 // - the destination is fed a constant (OUTPUT_FILL), so every page the render has filled holds only that value;
 // - above 32 MiB, glibc's malloc serves an allocation with a mapping of its own (its largest mmap threshold), so
 //   the buffer appears in /proc/self/maps as a new anonymous mapping of exactly its size (plus malloc's header,
-//   rounded up to whole pages) once rendering has started;
+//   rounded up to whole pages) once rendering has started. The kernel merges that mapping with an adjacent
+//   anonymous one of the same permissions (1 render in 20 of the 60-minute patch: the buffer was the top of a
+//   mapping 4 MB larger, and nothing was released), so the buffer may also be one end of a larger new or grown
+//   mapping: there the addon finds it by malloc's header, which holds its size;
 // - the addon (native/page-release.c) releases only whole pages whose every word is OUTPUT_FILL, and only below
 //   the frames the context has rendered: while the render is suspended, or (in a render driven by its capture,
 //   with no suspends) below the frames the capture has received, which the render thread, appending, never
@@ -26,6 +29,9 @@ export const OWN_MAPPING_MIN_BYTES = 32 * 1024 * 1024;
 /** Bytes node-web-audio-api keeps per frame and destination channel. */
 const BYTES_PER_SAMPLE = 4;
 
+/** How many hand-overs look for the buffer before a render gives up releasing (each reads /proc/self/maps). */
+const BUFFER_SEARCHES = 8;
+
 /** Page size assumed when matching the buffer's mapping (x86-64, most arm64): with larger pages no mapping matches and nothing is released. */
 const PAGE_BYTES = 4096;
 
@@ -33,13 +39,15 @@ const PAGE_BYTES = 4096;
 const MALLOC_HEADER_BYTES = 16;
 
 /** A mapping's extent, as /proc/self/maps gives it. */
-interface Mapping {
+export interface Mapping {
   start: bigint;
   end: bigint;
 }
 
 interface PageReleaseAddon {
   discardPagesHolding(address: bigint, byteLength: number, pattern: number): number;
+  /** Absent from an addon built before it was added: then only a mapping of exactly the buffer's size is used. */
+  startsMappedChunk?(address: bigint, mappingBytes: number): boolean;
 }
 
 /** Set (to anything but '' or '0') in a render worker's environment, it keeps every render's output, as before. */
@@ -73,7 +81,8 @@ export function outputReleaseAvailable(): boolean {
   return loadAddon() !== null;
 }
 
-function anonymousWritableMappings(): Mapping[] {
+/** The process's private anonymous writable mappings, from /proc/self/maps. */
+export function anonymousWritableMappings(): Mapping[] {
   const mappings: Mapping[] = [];
   for (const line of fs.readFileSync('/proc/self/maps', 'utf8').split('\n')) {
     // "start-end perms offset dev inode [path]": anonymous mappings have inode 0 and no path.
@@ -94,16 +103,18 @@ function bitsOf(value: number): number {
 export class RenderedOutputRelease {
   /** Bytes given back to the system so far. */
   releasedBytes = 0;
-  private readonly before: Set<bigint>;
+  private readonly before: Mapping[];
   private readonly pattern = bitsOf(OUTPUT_FILL);
-  private buffer: Mapping | null | undefined;
+  /** Where the buffer starts; undefined until found, null once given up (or stopped). */
+  private buffer: bigint | null | undefined;
+  private searchesLeft = BUFFER_SEARCHES;
   private releasedUntil: Frames = 0;
 
   private constructor(
     private readonly native: PageReleaseAddon,
     private readonly contextFrames: Frames,
   ) {
-    this.before = new Set(anonymousWritableMappings().map((m) => m.start));
+    this.before = anonymousWritableMappings();
   }
 
   /**
@@ -126,9 +137,12 @@ export class RenderedOutputRelease {
 
   /** Releases the pages of the frames before `renderedFrames`, which the render must have written and moved past. */
   releaseRendered(renderedFrames: Frames): void {
-    if (this.buffer === undefined) this.buffer = this.findBuffer();
-    if (this.buffer === null || renderedFrames <= this.releasedUntil) return;
-    const from = this.buffer.start + BigInt(this.releasedUntil * BYTES_PER_SAMPLE);
+    if (this.buffer === undefined && this.searchesLeft > 0) {
+      this.searchesLeft--;
+      this.buffer = this.findBuffer() ?? (this.searchesLeft > 0 ? undefined : null);
+    }
+    if (this.buffer === undefined || this.buffer === null || renderedFrames <= this.releasedUntil) return;
+    const from = this.buffer + BigInt(this.releasedUntil * BYTES_PER_SAMPLE);
     // From the mapping's start: its first page also holds malloc's header, so it never qualifies, and the end
     // computed from there is at or before the last rendered sample.
     const byteLength = (renderedFrames - this.releasedUntil) * BYTES_PER_SAMPLE;
@@ -137,10 +151,39 @@ export class RenderedOutputRelease {
     this.releasedUntil = Math.max(this.releasedUntil, renderedFrames - PAGE_BYTES / BYTES_PER_SAMPLE);
   }
 
-  /** The one anonymous mapping that appeared since construction and has the buffer's size, or null. */
-  private findBuffer(): Mapping | null {
+  /** Where the buffer's mapping starts, when exactly one place in the mappings that are new or changed since construction holds it. */
+  private findBuffer(): bigint | null {
     const mappingBytes = BigInt(Math.ceil((this.contextFrames * BYTES_PER_SAMPLE + MALLOC_HEADER_BYTES) / PAGE_BYTES) * PAGE_BYTES);
-    const candidates = anonymousWritableMappings().filter((m) => !this.before.has(m.start) && m.end - m.start === mappingBytes);
-    return candidates.length === 1 ? candidates[0] : null;
+    const startsChunk = this.native.startsMappedChunk?.bind(this.native);
+    return locateMappedBuffer(this.before, anonymousWritableMappings(), mappingBytes, startsChunk && ((address) => startsChunk(address, Number(mappingBytes))));
   }
+}
+
+/**
+ * Where a buffer that malloc mapped on its own (`mappingBytes` long, header included) starts, given the anonymous
+ * mappings before it was allocated and now; null unless exactly one place qualifies. The kernel may have merged
+ * its mapping with an adjacent one, so a new or grown mapping larger than the buffer is searched at its two ends
+ * and at the edges of the mappings it absorbed; `startsChunk` (malloc's header read by the addon) confirms a
+ * place. Without it only a new mapping of exactly the buffer's size counts.
+ */
+export function locateMappedBuffer(
+  before: readonly Mapping[],
+  now: readonly Mapping[],
+  mappingBytes: bigint,
+  startsChunk?: (address: bigint) => boolean,
+): bigint | null {
+  const endBefore = new Map(before.map((m) => [m.start, m.end]));
+  const places = new Set<bigint>();
+  for (const mapping of now) {
+    if (endBefore.get(mapping.start) === mapping.end) continue;
+    const bytes = mapping.end - mapping.start;
+    if (bytes < mappingBytes || (bytes > mappingBytes && !startsChunk)) continue;
+    const starts = new Set([mapping.start, mapping.end - mappingBytes]);
+    for (const old of before) {
+      if (old.end > mapping.start && old.end + mappingBytes <= mapping.end) starts.add(old.end);
+      if (old.start < mapping.end && old.start - mappingBytes >= mapping.start) starts.add(old.start - mappingBytes);
+    }
+    for (const start of starts) if (!startsChunk || startsChunk(start)) places.add(start);
+  }
+  return places.size === 1 ? [...places][0] : null;
 }

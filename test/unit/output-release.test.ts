@@ -7,7 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChunkCollector } from '../../src/engine/parity-test';
 import { compareAudio } from '../../src/engine/parity';
-import { KEEP_OUTPUT_ENV, OUTPUT_FILL, OWN_MAPPING_MIN_BYTES, RenderedOutputRelease, outputReleaseAvailable } from '../../src/engine/output-release';
+import {
+  KEEP_OUTPUT_ENV,
+  OUTPUT_FILL,
+  OWN_MAPPING_MIN_BYTES,
+  RenderedOutputRelease,
+  anonymousWritableMappings,
+  locateMappedBuffer,
+  outputReleaseAvailable,
+  type Mapping,
+} from '../../src/engine/output-release';
 import { loadWebAudio } from '../../src/engine/patch-loader';
 import { RenderPool } from '../../src/engine/render-pool';
 
@@ -49,6 +58,50 @@ describe('output release (long streamed renders)', function () {
     // The addon is Linux-only; where it is, it must have been built (the build warns when no C compiler is found).
     if (process.platform !== 'linux') this.skip();
     assert.equal(outputReleaseAvailable(), true, 'dist/page-release.node is built (npm run build with a C compiler)');
+  });
+
+  it('finds the buffer at one end of a mapping the kernel merged with its neighbour', () => {
+    // The layout of a 60-minute render that released nothing: the output buffer was mapped just below a thread's
+    // stack guard, then a 4 MB mapping just below it, and the kernel showed the two as one mapping.
+    const bufferBytes = 0x29331000n;
+    const bufferStart = 0x7ff1ac7fa000n - bufferBytes;
+    const stack: Mapping = { start: 0x7ff1ac7fb000n, end: 0x7ff1acffb000n };
+    const before: Mapping[] = [{ start: 0x3f9a8c980000n, end: 0x3f9a8c9c0000n }, stack];
+    const merged: Mapping = { start: 0x7ff1830c2000n, end: 0x7ff1ac7fa000n };
+    const now = [...before, merged];
+    const header = (address: bigint) => address === bufferStart;
+    assert.equal(locateMappedBuffer(before, now, bufferBytes, header), bufferStart);
+    // Merged above it instead, and with a mapping that was there before (which grew).
+    const grown: Mapping = { start: 0x10000000n, end: 0x10000000n + bufferBytes + 0x400000n };
+    assert.equal(locateMappedBuffer([{ start: grown.start, end: grown.start + 0x400000n }], [grown], bufferBytes, (a) => a === grown.start + 0x400000n), grown.start + 0x400000n);
+    // Without the header check only an exact mapping counts; with it, a mapping of the right size but no header does not.
+    assert.equal(locateMappedBuffer(before, now, bufferBytes), null);
+    assert.equal(locateMappedBuffer(before, [...before, { start: 0x20000000n, end: 0x20000000n + bufferBytes }], bufferBytes), 0x20000000n);
+    assert.equal(locateMappedBuffer(before, [...before, { start: 0x20000000n, end: 0x20000000n + bufferBytes }], bufferBytes, () => false), null);
+    // Two places that qualify: not one buffer, so none.
+    assert.equal(locateMappedBuffer([], [merged, { start: 0x20000000n, end: 0x20000000n + bufferBytes }], bufferBytes, () => true), null);
+    // A mapping unchanged since before is never the buffer.
+    assert.equal(locateMappedBuffer([merged], [merged], bufferBytes, () => true), null);
+  });
+
+  it('reads malloc\'s header of a real large allocation, and reads unmapped memory as no header', () => {
+    const addon = { exports: {} as { startsMappedChunk?: (address: bigint, mappingBytes: number) => boolean } };
+    process.dlopen(addon, path.join(__dirname, '..', '..', 'dist', 'page-release.node'));
+    const startsMappedChunk = addon.exports.startsMappedChunk;
+    assert.equal(typeof startsMappedChunk, 'function');
+    if (!startsMappedChunk) return;
+    const before = anonymousWritableMappings();
+    // Node allocates an ArrayBuffer's memory with malloc: this one is above the size that gets its own mapping.
+    const bytes = OWN_MAPPING_MIN_BYTES + 5 * 4096;
+    const allocation = new ArrayBuffer(bytes);
+    const mappingBytes = BigInt(Math.ceil((bytes + 16) / 4096) * 4096);
+    const found = locateMappedBuffer(before, anonymousWritableMappings(), mappingBytes, (address) => startsMappedChunk(address, Number(mappingBytes)));
+    assert.notEqual(found, null, 'the allocation is found by its header');
+    if (found === null) return;
+    assert.equal(startsMappedChunk(found + 4096n, Number(mappingBytes)), false, 'a page inside it is no chunk start');
+    assert.equal(startsMappedChunk(found, Number(mappingBytes) + 4096), false, 'the header holds its own size only');
+    assert.equal(startsMappedChunk(4096n, 4096), false, 'the first page of the address space is never mapped');
+    assert.equal(allocation.byteLength, bytes);
   });
 
   it('does nothing for a buffer below the size that gets its own mapping', () => {

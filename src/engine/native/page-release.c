@@ -2,6 +2,7 @@
 // offline output buffer that a streamed render has already captured. See src/engine/output-release.ts.
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -54,9 +55,47 @@ static napi_value discard_pages_holding(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// glibc's flag in a chunk's size word for a chunk that has a mapping of its own.
+#define MALLOC_IS_MMAPPED 0x2
+
+// startsMappedChunk(address: bigint, mappingBytes: number): boolean
+// Whether the page at `address` begins a chunk that glibc's malloc mapped on its own with `mappingBytes` bytes:
+// its header's size word (the second word) then holds that size with the "mmapped" flag. `address` must be the
+// page-aligned start of memory that /proc/self/maps listed. The word is read through /proc/self/mem, so memory that
+// another thread has unmapped since then gives false instead of a crash.
+static napi_value starts_mapped_chunk(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint64_t address = 0;
+  bool lossless = false;
+  double mapping_bytes = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
+      napi_get_value_bigint_uint64(env, argv[0], &address, &lossless) != napi_ok || !lossless ||
+      napi_get_value_double(env, argv[1], &mapping_bytes) != napi_ok || mapping_bytes <= 0) {
+    napi_throw_type_error(env, NULL, "startsMappedChunk(address: bigint, mappingBytes: number)");
+    return NULL;
+  }
+  const uint64_t page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+  int matches = 0;
+  if (address != 0 && address % page_size == 0) {
+    const int fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+    uint64_t size_word = 0;
+    if (fd >= 0) {
+      if (pread(fd, &size_word, sizeof size_word, (off_t)(address + sizeof(uint64_t))) == (ssize_t)sizeof size_word)
+        matches = size_word == ((uint64_t)mapping_bytes | MALLOC_IS_MMAPPED);
+      close(fd);
+    }
+  }
+  napi_value result;
+  napi_get_boolean(env, matches, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "discardPagesHolding", NAPI_AUTO_LENGTH, discard_pages_holding, NULL, &fn);
   napi_set_named_property(env, exports, "discardPagesHolding", fn);
+  napi_create_function(env, "startsMappedChunk", NAPI_AUTO_LENGTH, starts_mapped_chunk, NULL, &fn);
+  napi_set_named_property(env, exports, "startsMappedChunk", fn);
   return exports;
 }
