@@ -15,6 +15,7 @@ import * as esbuild from 'esbuild';
 import * as path from 'node:path';
 import { chromium, type Browser, type Route } from 'playwright-core';
 import { createSeededRandom } from '../src/engine/seeded-random';
+import { median } from '../src/engine/statistics';
 
 /** One patch measured in Chromium. */
 export interface ChromiumPeerResult {
@@ -303,12 +304,6 @@ function toUrlPath(dir: string): string {
 /** The file system path a URL path on the fake origin stands for. */
 function fromUrlPath(urlPath: string): string {
   return path.resolve('/', ...urlPath.split('/').map(decodeURIComponent));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function errorText(err: unknown): string {

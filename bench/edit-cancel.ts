@@ -5,7 +5,7 @@
 // the last render's first chunk is timed. Default patch: examples/04-crushed-groove.synth.js (an AudioWorklet).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { median } from '../src/cli/bench-command';
+import { median } from '../src/engine/statistics';
 import { RenderPool } from '../src/engine/render-pool';
 import { decideOnEdit } from '../src/extension/edit-debouncer';
 

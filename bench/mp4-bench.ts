@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { locateFfmpeg } from '../src/engine/ffmpeg-locate';
+import { median } from '../src/engine/statistics';
 import type { VideoPictureOptions } from '../src/engine/video-render';
 import { WavWriter } from '../src/engine/wav-writer';
 import { demoAudioChunks } from '../test/unit/helpers/demo-audio';
@@ -101,11 +102,6 @@ async function bundleChild(workDir: string): Promise<string> {
     logLevel: 'warning',
   });
   return outfile;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function toRun(measured: { wallMs: number; peakRssMb: number; processPeaksMb: Record<string, number>; cpuSeconds: Record<string, number> }, seconds: number): Mp4BenchRun {

@@ -4,6 +4,7 @@ import { printPatchLog } from './patch-output';
 import { collectAllGarbage } from '../engine/garbage-collection';
 import { peakRssMb } from '../engine/peak-memory';
 import { RenderPool } from '../engine/render-pool';
+import { median } from '../engine/statistics';
 import { captureChoice } from './options';
 import { expandPatchArgs } from './patch-args';
 import { UsageError } from './usage';
@@ -31,12 +32,6 @@ export interface PatchBenchFigures {
  * render's context (spare-context.ts); back to back, the first chunk of example 04 waited for it.
  */
 const EDIT_PAUSE_MS = 150;
-
-/** The median of a non-empty list (the upper middle of an even count). */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Measures a patch: median of `runs` one-shot and streamed renders on one warm worker, and of `runs` first chunks. */
 export async function benchPatch(pool: RenderPool, patch: string, capture: ReturnType<typeof captureChoice>, runs = 3, signal?: AbortSignal): Promise<PatchBenchFigures> {

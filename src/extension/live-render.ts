@@ -8,6 +8,7 @@ import { Disposable } from './disposable';
 import { decideOnEdit } from './edit-debouncer';
 import type { PatchDiagnostics } from './diagnostics';
 import { isPatchPath } from '../engine/patch-files';
+import { median } from '../engine/statistics';
 import { readSettings, streamOptions, type PatchscopeSettings } from './settings';
 import type { TimingsRecorder } from './timings';
 
@@ -46,14 +47,6 @@ export function toErrorData(error: unknown, patchPath: string): PatchErrorData {
     return { kind: candidate.kind, message: candidate.message, file: candidate.file ?? patchPath, line: candidate.line, column: candidate.column };
   }
   return { kind: 'runtime', message: error instanceof Error ? error.message : String(error), file: patchPath };
-}
-
-/** The median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The summary posted to the webview when a render ends. */
