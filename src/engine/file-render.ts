@@ -6,8 +6,15 @@ import { renderVideo, type RenderVideoOptions, type RenderVideoResult } from './
 import { checkWavFormat, type WavSampleFormat, type WavSummary } from './wav-writer';
 import type { Seconds } from './units';
 
-/** Chunk length for renders to files: large chunks, few hand-overs; latency does not matter here. */
+/** Chunk length for renders to MP4: large chunks, few hand-overs; latency does not matter here. */
 export const FILE_RENDER_CHUNK: Seconds = 1;
+
+/**
+ * Chunk length for renders to WAV, which the render worker writes itself: a quarter of the suspend points and
+ * hand-overs of 1 s chunks, for 1.5 MB of stereo samples at 48 kHz a chunk (60-minute WAV: 23.1 to 26.5 s
+ * against 27.2 to 39.8 s, the render worker's peak within the runs' spread; bench/RESULTS.md).
+ */
+export const WAV_RENDER_CHUNK: Seconds = 4;
 
 /** Options of a render to a file. */
 export interface FileRenderOptions extends Pick<StreamOptions, 'signal' | 'timeout' | 'maxDuration' | 'capture' | 'onProgress'> {}
@@ -30,7 +37,7 @@ export async function renderToWav(pool: RenderPool, source: PatchSource, destina
   checkWavFormat(format);
   const file = await AtomicFile.create(destination);
   try {
-    const { wav, output, ...stats } = await pool.streamToWav(source, { path: file.tempPath, format }, { ...options, chunk: FILE_RENDER_CHUNK });
+    const { wav, output, ...stats } = await pool.streamToWav(source, { path: file.tempPath, format }, { ...options, chunk: WAV_RENDER_CHUNK });
     await file.commit();
     return { info: stats.info, stats, wav: { ...wav, path: file.destination }, output };
   } catch (error) {

@@ -207,8 +207,8 @@ export function renderStreamed(
       const buildMs = performance.now() - buildStarted;
       const { kind, drive } = chooseCapture(options.capture, patch.workletNodes > 0);
       if (patch.workletNodes > 0 || kind === 'worklet') sink.workletContext?.(shape);
-      const knownRtf = policy.mode === 'auto' ? policy.knownRtf : undefined;
-      const active = createCapture(kind, drive, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode, knownRtf);
+      const blockHint = policy.mode === 'fixed' ? { fixedChunkFrames: policy.chunkFrames } : { knownRtf: policy.knownRtf };
+      const active = createCapture(kind, drive, { channels: info.channels, sampleRate: info.sampleRate }, web.AudioWorkletNode, blockHint);
       capture = active;
       trackPosition(position, ctx, info.sampleRate);
       await active.attach(ctx, bus, destination);

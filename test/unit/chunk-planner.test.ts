@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { BLOCK_RENDER_BUDGET_MS, SCRIPT_PROCESSOR_BLOCK_SIZES, scriptProcessorBlockFor } from '../../src/engine/capture/script-processor-capture';
+import { BLOCK_RENDER_BUDGET_MS, SCRIPT_PROCESSOR_BLOCK_SIZES, scriptProcessorBlockFor, scriptProcessorBlockForChunk } from '../../src/engine/capture/script-processor-capture';
 import { AdaptiveChunkEmitter, chunkForRtf, planSuspendFrames, resolveChunkPolicy } from '../../src/engine/chunk-planner';
 
 describe('chunk planner', () => {
@@ -100,5 +100,14 @@ describe('capture block sizing', () => {
       const block = scriptProcessorBlockFor(rtf, 48000);
       assert.ok(block === SCRIPT_PROCESSOR_BLOCK_SIZES[0] || (block / 48000) * rtf * 1000 <= BLOCK_RENDER_BUDGET_MS);
     }
+  });
+
+  it('gives fixed chunks the largest block that fits in one, and the smallest to chunks shorter than every block', () => {
+    assert.equal(scriptProcessorBlockForChunk(4 * 48000), 8192);
+    assert.equal(scriptProcessorBlockForChunk(8192), 8192);
+    assert.equal(scriptProcessorBlockForChunk(8191), 4096);
+    assert.equal(scriptProcessorBlockForChunk(5000), 4096);
+    assert.equal(scriptProcessorBlockForChunk(3000), 2048);
+    assert.equal(scriptProcessorBlockForChunk(1000), SCRIPT_PROCESSOR_BLOCK_SIZES[0]);
   });
 });

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FILE_RENDER_CHUNK, renderToWav } from '../../src/engine/file-render';
+import { WAV_RENDER_CHUNK, renderToWav } from '../../src/engine/file-render';
 import { collectYoungGarbage } from '../../src/engine/garbage-collection';
 import { OutputAnalyser } from '../../src/engine/output-analysis';
 import { PatchError } from '../../src/engine/patch-error';
@@ -57,7 +57,7 @@ describe('render to WAV in the worker', function () {
         await pool.stream(
           { path: example(patch) },
           {
-            chunk: FILE_RENDER_CHUNK,
+            chunk: WAV_RENDER_CHUNK,
             onInfo: (info) => (writer = WavWriter.open(fromChunks, { sampleRate: info.sampleRate, channels: info.channels, format })),
             onChunk: async (chunk) => {
               analyser.add(chunk);

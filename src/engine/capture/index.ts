@@ -1,6 +1,7 @@
 import type { CaptureChoice, CaptureKind, RenderDrive } from '../render-types';
 import type { Capture, CaptureSizing } from './capture';
-import { SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS, ScriptProcessorCapture, scriptProcessorBlockFor } from './script-processor-capture';
+import { SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS, ScriptProcessorCapture, scriptProcessorBlockFor, scriptProcessorBlockForChunk } from './script-processor-capture';
+import type { Frames } from '../units';
 import { WorkletCapture } from './worklet-capture';
 
 /** The capture used when none is asked for. */
@@ -20,16 +21,23 @@ export function chooseCapture(choice: CaptureChoice, patchUsesWorklets: boolean)
   return { kind, drive };
 }
 
+/** What sizes a suspend-driven ScriptProcessor capture's blocks: fixed chunks, or the patch's known speed. */
+export type CaptureBlockHint = { fixedChunkFrames: Frames } | { knownRtf: number | undefined };
+
 /**
  * Creates a capture of the given kind, sized for how the render is driven and, for suspend-driven renders, for
- * the patch's known speed (`knownRtf`, from an earlier render; see scriptProcessorBlockFor).
+ * the chunks asked for (see scriptProcessorBlockForChunk) or the patch's known speed (`knownRtf`, from an earlier
+ * render; see scriptProcessorBlockFor).
  */
-export function createCapture(kind: CaptureKind, drive: RenderDrive, sizing: CaptureSizing, workletNode: typeof AudioWorkletNode, knownRtf?: number): Capture {
+export function createCapture(kind: CaptureKind, drive: RenderDrive, sizing: CaptureSizing, workletNode: typeof AudioWorkletNode, hint: CaptureBlockHint): Capture {
   switch (kind) {
     case 'worklet':
       return new WorkletCapture(sizing, workletNode);
-    case 'script-processor':
-      return new ScriptProcessorCapture(sizing, drive === 'capture' ? SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS : scriptProcessorBlockFor(knownRtf, sizing.sampleRate));
+    case 'script-processor': {
+      if (drive === 'capture') return new ScriptProcessorCapture(sizing, SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS);
+      const block = 'fixedChunkFrames' in hint ? scriptProcessorBlockForChunk(hint.fixedChunkFrames) : scriptProcessorBlockFor(hint.knownRtf, sizing.sampleRate);
+      return new ScriptProcessorCapture(sizing, block);
+    }
   }
 }
 

@@ -34,6 +34,17 @@ export function scriptProcessorBlockFor(rtf: number | undefined, sampleRate: num
 }
 
 /**
+ * The ScriptProcessor block for a suspend-driven render in fixed chunks of `chunkFrames`: the largest that fits in
+ * a chunk (no chunk waits for a block that reaches past its end), the smallest for chunks shorter than that. A
+ * 4 s chunk (a render to WAV) gets 8192-frame blocks: a quarter of the callbacks of 2048-frame ones.
+ */
+export function scriptProcessorBlockForChunk(chunkFrames: Frames): Frames {
+  let chosen = SCRIPT_PROCESSOR_BLOCK_SIZES[0];
+  for (const size of SCRIPT_PROCESSOR_BLOCK_SIZES) if (size <= chunkFrames) chosen = size;
+  return chosen;
+}
+
+/**
  * Buffer size when the render has no suspend points (a graph with an AudioWorklet): chunks there are cut as
  * blocks arrive, and each block's callback competes for the CPU with the render and worklet threads. Measured
  * on 04-crushed-groove (2 cores, 3 runs each, twice): streamed / one-shot 1.18x and 1.21x with 2048-frame
