@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderToMp4, renderToWav } from '../engine/file-render';
 import { outputWarnings, type OutputReport } from '../engine/output-analysis';
+import { retainedOutputWarning } from '../engine/output-release';
 import { PatchError } from '../engine/patch-error';
 import { patchBaseName } from '../engine/patch-files';
 import { peakRssMb as processPeakRssMb } from '../engine/peak-memory';
@@ -96,12 +97,14 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
           let seconds: number;
           let bytes: number | undefined;
           let wallMs: number;
+          let retainedBytes = 0;
           if (format === 'wav') {
             const result = await renderToWav(pool, { path: patch }, output, sampleFormat, common);
             report = result.output;
             seconds = result.info.duration;
             bytes = result.wav.bytes;
             wallMs = result.stats.totalMs;
+            retainedBytes = result.stats.outputRetainedBytes;
           } else {
             const result = await renderToMp4(pool, { path: patch }, { ...video, destination: output, title: patchBaseName(patch) }, common);
             report = result.output;
@@ -109,6 +112,7 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
             wallMs = performance.now() - patchStarted;
           }
           const warnings = outputWarnings(report);
+          if (retainedBytes > 0) warnings.push(retainedOutputWarning(retainedBytes));
           progress.line(`${name} -> ${path.relative(process.cwd(), output) || output} (${seconds.toFixed(2)} s of audio in ${(wallMs / 1000).toFixed(2)} s, peak ${report.peakDbfs.toFixed(1)} dBFS)`);
           for (const warning of warnings) progress.line(`${name}: warning: ${warning}`);
           return { patch, output, ok: true, seconds, wallMs, bytes, peakDbfs: report.peakDbfs, clippedSamples: report.clippedSamples, warnings };

@@ -29,6 +29,9 @@ export const OWN_MAPPING_MIN_BYTES = 32 * 1024 * 1024;
 /** Bytes node-web-audio-api keeps per frame and destination channel. */
 const BYTES_PER_SAMPLE = 4;
 
+/** Bytes a streamed render's output holds per frame (its destination has one channel). */
+export const BYTES_PER_OUTPUT_FRAME = BYTES_PER_SAMPLE;
+
 /** How many hand-overs look for the buffer before a render gives up releasing (each reads /proc/self/maps). */
 const BUFFER_SEARCHES = 8;
 
@@ -76,6 +79,11 @@ function loadAddon(): PageReleaseAddon | null {
   return addon;
 }
 
+/** The warning for a render that held `retainedBytes` of output to its end because the buffer was not found. */
+export function retainedOutputWarning(retainedBytes: number): string {
+  return `the render worker held node-web-audio-api's copy of the output to the end (${(retainedBytes / 1048576).toFixed(0)} MB): its buffer was not found, so it was not given back as the render went`;
+}
+
 /** Whether this process can release a render's output pages (Linux, addon built). */
 export function outputReleaseAvailable(): boolean {
   return loadAddon() !== null;
@@ -103,6 +111,8 @@ function bitsOf(value: number): number {
 export class RenderedOutputRelease {
   /** Bytes given back to the system so far. */
   releasedBytes = 0;
+  /** Whether the output buffer was found (releasing nothing yet is possible before then, and impossible after giving up). */
+  bufferFound = false;
   private readonly before: Mapping[];
   private readonly pattern = bitsOf(OUTPUT_FILL);
   /** Where the buffer starts; undefined until found, null once given up (or stopped). */
@@ -140,6 +150,7 @@ export class RenderedOutputRelease {
     if (this.buffer === undefined && this.searchesLeft > 0) {
       this.searchesLeft--;
       this.buffer = this.findBuffer() ?? (this.searchesLeft > 0 ? undefined : null);
+      this.bufferFound = typeof this.buffer === 'bigint';
     }
     if (this.buffer === undefined || this.buffer === null || renderedFrames <= this.releasedUntil) return;
     const from = this.buffer + BigInt(this.releasedUntil * BYTES_PER_SAMPLE);

@@ -215,6 +215,7 @@ export class RenderPool {
       totalMs: done.totalMs,
       chunkFrames: done.chunkFrames,
       outputReleasedBytes: done.outputReleasedBytes,
+      outputRetainedBytes: done.outputRetainedBytes,
       skippedPoints: done.skippedPoints,
     };
     return { stats, wav: done.wav };

@@ -117,6 +117,11 @@ export interface StreamStats {
   chunkFrames: Frames[];
   /** Bytes of node-web-audio-api's retained output the worker gave back to the system during the render (Linux, long renders). */
   outputReleasedBytes: number;
+  /**
+   * Bytes of that output the worker meant to give back but held to the end, as it could not find the buffer
+   * (0 when it gave the output back, and where releasing is not available or turned off).
+   */
+  outputRetainedBytes: number;
   /** Suspend points node-web-audio-api rejected (registered too late): their audio went into a later chunk. */
   skippedPoints: number;
 }

@@ -106,6 +106,7 @@ export type FromWorker =
       buildMs: Milliseconds;
       workletScopeStarted: boolean;
       outputReleasedBytes: number;
+      outputRetainedBytes: number;
       /** Set when the request asked for a WAV file. */
       wav?: WorkerWavResult;
     }

@@ -2,6 +2,7 @@
 // (src/engine/output-release.ts). These tests check that it does, that the audio stays bit for bit the one-shot
 // render's, and that pages holding anything but the fill are never touched.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -168,9 +169,33 @@ describe('output release (long streamed renders)', function () {
       assert.equal(stats.drive, 'suspend');
       // The destination of a streamed render is mono: 4 bytes a frame, all but the last chunk's released.
       assert.ok(stats.outputReleasedBytes > (LONG_FRAMES - 2 * SAMPLE_RATE) * 4, `released ${stats.outputReleasedBytes} bytes`);
+      assert.equal(stats.outputRetainedBytes, 0);
     } finally {
       await pool.dispose();
     }
+  });
+
+  it('reports the output it could not give back, and the CLI warns (malloc told not to map anything on its own)', async () => {
+    // MALLOC_MMAP_MAX_=0 makes glibc serve even the output buffer from its heaps: there is no mapping to find.
+    process.env.MALLOC_MMAP_MAX_ = '0';
+    const pool = new RenderPool({ size: 1 });
+    try {
+      const stats = await pool.stream({ path: patch }, { chunk: 1 });
+      assert.equal(stats.outputReleasedBytes, 0);
+      assert.equal(stats.outputRetainedBytes, LONG_FRAMES * 4);
+    } finally {
+      await pool.dispose();
+    }
+    try {
+      const cli = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'cli.js'), 'render', patch, '--out', path.join(dir, 'kept.wav')], { encoding: 'utf8', env: process.env });
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.match(cli.stderr, new RegExp(`warning: the render worker held node-web-audio-api's copy of the output to the end \\(${Math.round((LONG_FRAMES * 4) / 1048576)} MB\\)`));
+    } finally {
+      delete process.env.MALLOC_MMAP_MAX_;
+    }
+    const cli = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'cli.js'), 'render', patch, '--out', path.join(dir, 'released.wav')], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.doesNotMatch(cli.stderr, /warning/);
   });
 
   it('gives back the output of a long render driven by its capture (a graph with an AudioWorklet), bit-exact', async () => {
@@ -209,6 +234,8 @@ describe('output release (long streamed renders)', function () {
     try {
       const stats = await pool.stream({ path: patch }, { chunk: 1 });
       assert.equal(stats.outputReleasedBytes, 0);
+      // Kept on purpose: nothing to warn about.
+      assert.equal(stats.outputRetainedBytes, 0);
     } finally {
       delete process.env[KEEP_OUTPUT_ENV];
       await pool.dispose();
