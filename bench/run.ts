@@ -88,6 +88,8 @@ interface HourRun {
   treePeakRssMb: number;
   treePeakPssMb: number;
   treePeakDistinctMb: number;
+  /** The CLI's warnings about the render (one says so when the output could not be given back). */
+  warnings: string[];
 }
 
 /** The 60-minute WAV render, as the CLI does it; `keepOutput` turns off the release of the engine's retained output. */
@@ -98,7 +100,7 @@ async function hourLongWav(keepOutput: boolean): Promise<HourRun> {
     process.stderr.write(`bench: 60-minute patch to WAV${keepOutput ? ` (${KEEP_OUTPUT_ENV}=1)` : ''}\n`);
     const env = { ...process.env, [KEEP_OUTPUT_ENV]: keepOutput ? '1' : '' };
     const tree = await measureTree(process.execPath, [path.join(root, 'dist', 'cli.js'), 'render', patch, '--out', out, '--json', '--workers', '1'], { env, intervalMs: TREE_SAMPLE_MS, distinctIntervalMs: TREE_DISTINCT_SAMPLE_MS });
-    const summary = JSON.parse(tree.stdout) as { peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
+    const summary = JSON.parse(tree.stdout) as { peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number; results: { warnings?: string[] }[] };
     return {
       seconds: 3600,
       wallMs: tree.wallMs,
@@ -108,6 +110,7 @@ async function hourLongWav(keepOutput: boolean): Promise<HourRun> {
       treePeakRssMb: tree.peakRssMb,
       treePeakPssMb: tree.peakPssMb,
       treePeakDistinctMb: tree.peakDistinctMb,
+      warnings: summary.results.flatMap((result) => result.warnings ?? []),
     };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
@@ -161,6 +164,7 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
   }
   lines.push('');
   lines.push(`Released / kept: ${fixed(hour.released.peakRssMb / hour.kept.peakRssMb, 2)}x the memory, ${fixed(hour.released.wallMs / hour.kept.wallMs, 2)}x the time.`);
+  for (const warning of hour.released.warnings) lines.push('', `Warning from the default render: ${warning}.`);
   if (mp4.length > 0) {
     lines.push('');
     lines.push("### MP4 spectrogram video vs ffmpeg's showspectrum (1280x720, 30 fps, libx264 veryfast, AAC)");
