@@ -7,7 +7,7 @@ import { checkWavFormat, type WavSampleFormat, type WavSummary } from './wav-wri
 import type { Seconds } from './units';
 
 /** Chunk length for renders to MP4: large chunks, few hand-overs; latency does not matter here. */
-export const FILE_RENDER_CHUNK: Seconds = 1;
+export const MP4_RENDER_CHUNK: Seconds = 1;
 
 /**
  * Chunk length for renders to WAV, which the render worker writes itself: a quarter of the suspend points and
@@ -67,7 +67,7 @@ export async function renderToMp4(
       await pool.stream(source, {
         ...options,
         signal: anySignal(signal, options.signal),
-        chunk: FILE_RENDER_CHUNK,
+        chunk: MP4_RENDER_CHUNK,
         onInfo: (info) => sink.onInfo(info),
         onChunk: async (chunk) => {
           analyser.add(chunk);

@@ -111,7 +111,7 @@ function bitsOf(value: number): number {
 export class RenderedOutputRelease {
   /** Bytes given back to the system so far. */
   releasedBytes = 0;
-  /** Whether the output buffer was found (releasing nothing yet is possible before then, and impossible after giving up). */
+  /** Whether the output buffer has been found: a render that ends without it has kept its whole output. */
   bufferFound = false;
   private readonly before: Mapping[];
   private readonly pattern = bitsOf(OUTPUT_FILL);
