@@ -8,7 +8,7 @@
 // - above 32 MiB, glibc's malloc serves an allocation with a mapping of its own (its largest mmap threshold), so
 //   the buffer appears in /proc/self/maps as a new anonymous mapping of exactly its size (plus malloc's header,
 //   rounded up to whole pages) once rendering has started. The kernel merges that mapping with an adjacent
-//   anonymous one of the same permissions (1 render in 20 of the 60-minute patch: the buffer was the top of a
+//   anonymous one of the same permissions (2 renders of the 60-minute patch in 33: the buffer was the top of a
 //   mapping 4 MB larger, and nothing was released), so the buffer may also be one end of a larger new or grown
 //   mapping: there the addon finds it by malloc's header, which holds its size;
 // - the addon (native/page-release.c) releases only whole pages whose every word is OUTPUT_FILL, and only below
