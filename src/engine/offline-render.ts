@@ -3,7 +3,7 @@ import { AdaptiveChunkEmitter, planSuspendFrames, resolveChunkPolicy } from './c
 import { chooseCapture, createCapture, type Capture } from './capture/index';
 import { SCRIPT_PROCESSOR_BUFFER_SIZE_WITHOUT_SUSPENDS } from './capture/script-processor-capture';
 import { BlockQueue } from './capture/capture';
-import { BYTES_PER_OUTPUT_FRAME, OUTPUT_FILL, RenderedOutputRelease } from './output-release';
+import { OUTPUT_FILL, RenderedOutputRelease } from './output-release';
 import { PatchError } from './patch-error';
 import { preparePatchContext, toPatchError, type LoadedPatch, type WebAudioModule } from './patch-loader';
 import type { AudioChunk, CaptureChoice, CaptureKind, ChunkOptions, PatchInfo, RenderDrive, RenderProgress } from './render-types';
@@ -326,7 +326,7 @@ export function renderStreamed(
         buildMs,
         workletScopeStarted,
         outputReleasedBytes: release?.releasedBytes ?? 0,
-        outputRetainedBytes: !cancelled && release && !release.bufferFound ? ctx.length * BYTES_PER_OUTPUT_FRAME : 0,
+        outputRetainedBytes: cancelled ? 0 : (release?.retainedBytes ?? 0),
       });
       if (control.cancelled) return outcome(true, 0);
       const started = performance.now();

@@ -29,8 +29,6 @@ export const OWN_MAPPING_MIN_BYTES = 32 * 1024 * 1024;
 /** Bytes node-web-audio-api keeps per frame and destination channel. */
 const BYTES_PER_SAMPLE = 4;
 
-/** Bytes a streamed render's output holds per frame (its destination has one channel). */
-export const BYTES_PER_OUTPUT_FRAME = BYTES_PER_SAMPLE;
 
 /** How many hand-overs look for the buffer before a render gives up releasing (each reads /proc/self/maps). */
 const BUFFER_SEARCHES = 8;
@@ -112,7 +110,7 @@ export class RenderedOutputRelease {
   /** Bytes given back to the system so far. */
   releasedBytes = 0;
   /** Whether the output buffer has been found: a render that ends without it has kept its whole output. */
-  bufferFound = false;
+  private bufferFound = false;
   private readonly before: Mapping[];
   private readonly pattern = bitsOf(OUTPUT_FILL);
   /** Where the buffer starts; undefined until found, null once given up (or stopped). */
@@ -143,6 +141,11 @@ export class RenderedOutputRelease {
    */
   stop(): void {
     this.buffer = null;
+  }
+
+  /** Bytes of output this render meant to give back and kept to its end: the whole buffer if it was never found, else 0. */
+  get retainedBytes(): number {
+    return this.bufferFound ? 0 : this.contextFrames * BYTES_PER_SAMPLE;
   }
 
   /** Releases the pages of the frames before `renderedFrames`, which the render must have written and moved past. */
