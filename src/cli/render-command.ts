@@ -2,8 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderToMp4, renderToWav } from '../engine/file-render';
-import { outputWarnings, type OutputReport } from '../engine/output-analysis';
-import { retainedOutputWarning } from '../engine/output-release';
+import type { OutputReport } from '../engine/output-analysis';
 import { PatchError } from '../engine/patch-error';
 import { patchBaseName } from '../engine/patch-files';
 import { peakRssMb as processPeakRssMb } from '../engine/peak-memory';
@@ -97,22 +96,21 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
           let seconds: number;
           let bytes: number | undefined;
           let wallMs: number;
-          let retainedBytes = 0;
+          let warnings: string[];
           if (format === 'wav') {
             const result = await renderToWav(pool, { path: patch }, output, sampleFormat, common);
             report = result.output;
             seconds = result.info.duration;
             bytes = result.wav.bytes;
             wallMs = result.stats.totalMs;
-            retainedBytes = result.stats.outputRetainedBytes;
+            warnings = result.warnings;
           } else {
             const result = await renderToMp4(pool, { path: patch }, { ...video, destination: output, title: patchBaseName(patch) }, common);
             report = result.output;
             seconds = result.info.duration;
             wallMs = performance.now() - patchStarted;
+            warnings = result.warnings;
           }
-          const warnings = outputWarnings(report);
-          if (retainedBytes > 0) warnings.push(retainedOutputWarning(retainedBytes));
           progress.line(`${name} -> ${path.relative(process.cwd(), output) || output} (${seconds.toFixed(2)} s of audio in ${(wallMs / 1000).toFixed(2)} s, peak ${report.peakDbfs.toFixed(1)} dBFS)`);
           for (const warning of warnings) progress.line(`${name}: warning: ${warning}`);
           return { patch, output, ok: true, seconds, wallMs, bytes, peakDbfs: report.peakDbfs, clippedSamples: report.clippedSamples, warnings };

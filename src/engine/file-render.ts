@@ -1,5 +1,6 @@
 import { AtomicFile } from './atomic-file';
-import { OutputAnalyser, refuseNonFinite, type OutputReport } from './output-analysis';
+import { OutputAnalyser, outputWarnings, refuseNonFinite, type OutputReport } from './output-analysis';
+import { retainedOutputWarning } from './output-release';
 import type { RenderPool } from './render-pool';
 import type { PatchInfo, PatchSource, StreamOptions, StreamStats } from './render-types';
 import { renderVideo, type RenderVideoOptions, type RenderVideoResult } from './video-render';
@@ -25,6 +26,8 @@ export interface WavRenderResult {
   stats: StreamStats;
   wav: WavSummary;
   output: OutputReport;
+  /** One line each: silence, clipping, output the render worker could not give back (empty when clean). */
+  warnings: string[];
 }
 
 /**
@@ -39,7 +42,7 @@ export async function renderToWav(pool: RenderPool, source: PatchSource, destina
   try {
     const { wav, output, ...stats } = await pool.streamToWav(source, { path: file.tempPath, format }, { ...options, chunk: WAV_RENDER_CHUNK });
     await file.commit();
-    return { info: stats.info, stats, wav: { ...wav, path: file.destination }, output };
+    return { info: stats.info, stats, wav: { ...wav, path: file.destination }, output, warnings: fileRenderWarnings(output, stats) };
   } catch (error) {
     await file.abort();
     throw error;
@@ -49,6 +52,8 @@ export async function renderToWav(pool: RenderPool, source: PatchSource, destina
 /** A finished MP4 render. */
 export interface Mp4RenderResult extends RenderVideoResult {
   output: OutputReport;
+  /** As WavRenderResult's. */
+  warnings: string[];
 }
 
 /**
@@ -62,9 +67,10 @@ export async function renderToMp4(
   options: FileRenderOptions = {},
 ): Promise<Mp4RenderResult> {
   const analyser = new OutputAnalyser();
+  let stats: StreamStats | undefined;
   const result = await renderVideo(
     async (sink, signal) => {
-      await pool.stream(source, {
+      stats = await pool.stream(source, {
         ...options,
         signal: anySignal(signal, options.signal),
         chunk: MP4_RENDER_CHUNK,
@@ -78,7 +84,16 @@ export async function renderToMp4(
     },
     { ...video, signal: options.signal },
   );
-  return { ...result, output: analyser.report() };
+  const output = analyser.report();
+  return { ...result, output, warnings: fileRenderWarnings(output, stats) };
+}
+
+/** The warnings of a finished render to a file, from its samples and its stream's statistics. */
+function fileRenderWarnings(output: OutputReport, stats: StreamStats | undefined): string[] {
+  const warnings = outputWarnings(output);
+  const retained = stats?.outputRetainedBytes ?? 0;
+  if (retained > 0) warnings.push(retainedOutputWarning(retained));
+  return warnings;
 }
 
 /** An AbortSignal that aborts when any of the given ones does. */

@@ -169,6 +169,15 @@ describe('batch render helpers', () => {
     const text = batchSummary([{ patch: 'a', output: 'a.wav', seconds: 3 }, { patch: 'b', error: 'boom' }], 2, 1.25, false);
     assert.equal(text, 'Rendered 1 of 2 patches to WAV (3.0 s of audio in 1.3 s); 1 failed (see Problems).');
   });
+
+  it('counts the renders that finished with warnings in a batch summary', () => {
+    const items = [
+      { patch: 'a', output: 'a.wav', seconds: 2, warnings: ['the render is silent (every sample is 0)'] },
+      { patch: 'b', output: 'b.wav', seconds: 1 },
+      { patch: 'c', output: 'c.wav', seconds: 1, warnings: ['3 samples exceed 0 dBFS (peak 0.5 dBFS) and clip in integer formats'] },
+    ];
+    assert.equal(batchSummary(items, 3, 2, false), 'Rendered 3 of 3 patches to WAV (4.0 s of audio in 2.0 s); 2 with warnings (see Output).');
+  });
 });
 
 describe('WAV bit depth', () => {

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WAV_RENDER_CHUNK, renderToWav } from '../../src/engine/file-render';
+import { WAV_RENDER_CHUNK, renderToMp4, renderToWav } from '../../src/engine/file-render';
 import { collectYoungGarbage } from '../../src/engine/garbage-collection';
 import { OutputAnalyser } from '../../src/engine/output-analysis';
 import { PatchError } from '../../src/engine/patch-error';
@@ -28,6 +28,7 @@ function allocateDeadArrays(count: number): number {
   return checksum;
 }
 const example = (name: string): string => path.join(root, 'examples', name);
+const hostile = (name: string): string => path.join(root, 'test', 'fixtures', 'hostile', name);
 
 describe('render to WAV in the worker', function () {
   this.timeout(120_000);
@@ -77,6 +78,31 @@ describe('render to WAV in the worker', function () {
       assert.deepEqual(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')), [], 'no temporary file left');
     });
   }
+
+  it('returns the warnings a render to a file ends with (silence, clipping), for WAV and MP4 alike, none when clean', async () => {
+    const smallVideo = { width: 320, height: 180, fps: 10 };
+    const cases: [string, RegExp | undefined][] = [
+      [hostile('silent.synth.js'), /^the render is silent \(every sample is 0\)$/],
+      [hostile('clipping.synth.js'), /^\d+ samples exceed 0 dBFS \(peak 6\.0 dBFS\) and clip in integer formats$/],
+      [example('hello.synth.js'), undefined],
+    ];
+    for (const [patch, expected] of cases) {
+      const name = path.basename(patch, '.synth.js');
+      const wav = await renderToWav(pool, { path: patch }, path.join(dir, `${name}.wav`), 'float32');
+      const mp4 = await renderToMp4(pool, { path: patch }, { ...smallVideo, destination: path.join(dir, `${name}.mp4`) });
+      for (const [format, result] of [['WAV', wav], ['MP4', mp4]] as const) {
+        if (!expected) {
+          assert.deepEqual(result.warnings, [], `${name} ${format}`);
+          continue;
+        }
+        assert.equal(result.warnings.length, 1, `${name} ${format}: ${result.warnings.join('; ')}`);
+        assert.match(result.warnings[0], expected, `${name} ${format}`);
+      }
+      // The count in the warning is the report's, and both formats saw the same samples.
+      assert.deepEqual(mp4.output, wav.output, `${name}: the same output report`);
+      if (wav.output.clippedSamples > 0) assert.ok(wav.warnings[0].startsWith(`${wav.output.clippedSamples} samples`));
+    }
+  });
 
   it('removes the temporary file when the worker dies mid-write, and names the failure', async () => {
     // One worker, so the one rendering is the one killed.

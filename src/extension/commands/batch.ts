@@ -4,6 +4,8 @@ export interface BatchItem {
   output?: string;
   seconds?: number;
   error?: string;
+  /** The render's warnings (silence, clipping, memory), when it finished with any. */
+  warnings?: string[];
 }
 
 /** Runs `task` over `items` with at most `limit` at once, in order of start; stops starting new ones when `signal` aborts. */
@@ -24,7 +26,9 @@ export function batchSummary(items: readonly BatchItem[], total: number, wallSec
   const failed = items.filter((item) => item.error).length;
   const audio = items.reduce((sum, item) => sum + (item.seconds ?? 0), 0);
   let text = `Rendered ${done} of ${total} patch${total === 1 ? '' : 'es'} to WAV (${audio.toFixed(1)} s of audio in ${wallSeconds.toFixed(1)} s)`;
+  const warned = items.filter((item) => item.output && item.warnings && item.warnings.length > 0).length;
   if (failed > 0) text += `; ${failed} failed (see Problems)`;
+  if (warned > 0) text += `; ${warned} with warnings (see Output)`;
   if (cancelled) text += '; cancelled';
   return `${text}.`;
 }

@@ -79,9 +79,16 @@ export function reportFailure(context: CommandContext, patchPath: string, action
   });
 }
 
-/** Offers to reveal or open a file the user just rendered. */
-export async function offerReveal(file: string, message: string): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(message, 'Reveal', 'Open');
+/**
+ * Offers to reveal or open a file the user just rendered. A render with warnings (silence, clipping, memory)
+ * says so in a warning message and logs each to the output channel.
+ */
+export async function offerReveal(context: CommandContext, file: string, message: string, warnings: readonly string[] = []): Promise<void> {
+  for (const warning of warnings) context.output.appendLine(`[${new Date().toISOString()}] ${path.basename(file)}: warning: ${warning}`);
+  const choice =
+    warnings.length > 0
+      ? await vscode.window.showWarningMessage(`${message} Warning: ${warnings.join('; ')}.`, 'Reveal', 'Open')
+      : await vscode.window.showInformationMessage(message, 'Reveal', 'Open');
   const uri = vscode.Uri.file(file);
   if (choice === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', uri);
   else if (choice === 'Open') await vscode.env.openExternal(uri);

@@ -31,12 +31,13 @@ export async function renderAllCommand(context: CommandContext): Promise<BatchIt
         const settings = readSettings(vscode.Uri.file(patchPath));
         const item: BatchItem = { patch: patchPath };
         try {
-          const { info, wav: summary } = await renderToWav(pool, patchSource(patchPath), defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
+          const { info, wav: summary, warnings } = await renderToWav(pool, patchSource(patchPath), defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
             signal: abort.signal,
             timeout: settings.renderTimeout,
           });
           item.output = summary.path;
           item.seconds = info.duration;
+          if (warnings.length > 0) item.warnings = warnings;
           context.diagnostics.clear(patchPath);
         } catch (error) {
           if (isCancellation(error, abort.signal)) return;
@@ -50,10 +51,13 @@ export async function renderAllCommand(context: CommandContext): Promise<BatchIt
       const summary = batchSummary(items, files.length, (performance.now() - started) / 1000, abort.signal.aborted);
       const output = context.output;
       output.appendLine(`[${new Date().toISOString()}] ${summary}`);
-      for (const item of items) output.appendLine(`  ${item.error ? 'FAILED' : 'ok    '} ${item.patch}${item.error ? `: ${item.error}` : ` -> ${item.output}`}`);
-      const failed = items.some((item) => item.error);
+      for (const item of items) {
+        output.appendLine(`  ${item.error ? 'FAILED' : 'ok    '} ${item.patch}${item.error ? `: ${item.error}` : ` -> ${item.output}`}`);
+        for (const warning of item.warnings ?? []) output.appendLine(`         warning: ${warning}`);
+      }
+      const needsAttention = items.some((item) => item.error || item.warnings);
       const show = 'Show Output';
-      const choice = await (failed ? vscode.window.showWarningMessage(summary, show) : vscode.window.showInformationMessage(summary, show));
+      const choice = await (needsAttention ? vscode.window.showWarningMessage(summary, show) : vscode.window.showInformationMessage(summary, show));
       if (choice === show) output.show(true);
       return items;
     },

@@ -48,7 +48,7 @@ export async function renderMp4Command(context: CommandContext, argument?: unkno
         );
         context.diagnostics.clear(patchPath);
         const size = `${settings.video.width}x${settings.video.height} at ${settings.video.fps} fps`;
-        void offerReveal(result.path, `Rendered ${path.basename(result.path)}: ${formatDuration(result.info.duration)}, ${size}.`);
+        void offerReveal(context, result.path, `Rendered ${path.basename(result.path)}: ${formatDuration(result.info.duration)}, ${size}.`, result.warnings);
         return result.path;
       } catch (error) {
         if (isCancellation(error, abort.signal)) {

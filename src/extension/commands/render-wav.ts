@@ -25,7 +25,7 @@ export async function renderWavCommand(context: CommandContext, argument?: unkno
       const abort = abortOnCancel(token);
       let reported = 0;
       try {
-        const { info, wav: summary } = await renderToWav(context.engine.renderPool, patchSource(patchPath), target.fsPath, wavFormatOf(settings.wav.bitDepth), {
+        const { info, wav: summary, warnings } = await renderToWav(context.engine.renderPool, patchSource(patchPath), target.fsPath, wavFormatOf(settings.wav.bitDepth), {
           signal: abort.signal,
           timeout: settings.renderTimeout,
           onProgress: ({ framesDone, framesTotal }) => {
@@ -35,9 +35,8 @@ export async function renderWavCommand(context: CommandContext, argument?: unkno
           },
         });
         context.diagnostics.clear(patchPath);
-        const clipped = summary.clippedSamples > 0 ? ` (${summary.clippedSamples} samples clipped)` : '';
         const depth = settings.wav.bitDepth === 32 ? '32-bit float' : `${settings.wav.bitDepth}-bit`;
-        void offerReveal(summary.path, `Rendered ${path.basename(summary.path)}: ${formatDuration(info.duration)}, ${info.sampleRate} Hz, ${depth}${clipped}.`);
+        void offerReveal(context, summary.path, `Rendered ${path.basename(summary.path)}: ${formatDuration(info.duration)}, ${info.sampleRate} Hz, ${depth}.`, warnings);
         return summary.path;
       } catch (error) {
         if (isCancellation(error, abort.signal)) {

@@ -7,6 +7,9 @@ import { commandTitle } from '../lib/session.mjs';
 import { waitFor } from '../lib/workbench.mjs';
 import { SINE } from './preview.mjs';
 
+/** A patch that renders digital silence. */
+const SILENT = 'fixtures/silent.synth.js';
+
 /** Duration, rate and channels a patch declares (defaults from the patch contract). */
 export function declaredFormat(patchText) {
   const number = (name, fallback) => {
@@ -70,6 +73,14 @@ export function commandScenarios(session, scenario) {
     assert.equal(wav.frames, expected.frames, `${expected.duration} s at ${expected.sampleRate} Hz`);
     assert.equal(wav.declaredDataBytes, wav.dataBytes, 'the header declares the data it holds');
     await waitFor('the success notification', async () => (await session.workbench.notifications()).some((n) => n.includes(basename(file))));
+  });
+
+  scenario('Render to WAV of a silent patch says so in a warning', async () => {
+    await session.workbench.quickOpen(SILENT);
+    const file = await renderWithSaveDialog(session, 'patchscope.renderWav', 'wav');
+    await waitForFinishedFile(file, 120_000);
+    const notice = await waitFor('the warning notification', async () => (await session.workbench.notifications()).find((n) => n.includes(basename(file))));
+    assert.match(notice, /Warning: the render is silent \(every sample is 0\)/, notice);
   });
 
   scenario('Render to MP4 writes a video as long as the patch', async () => {
