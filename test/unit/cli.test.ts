@@ -1,18 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readWav } from '../../src/engine/wav-reader';
+import { runCli } from './helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
 const fixture = (name: string): string => path.join(root, 'test', 'fixtures', name);
-
-function run(args: string[], cwd = root): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 240_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('patchscope CLI', function () {
   this.timeout(300_000);
@@ -23,7 +17,7 @@ describe('patchscope CLI', function () {
   afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
 
   it('renders several patches to WAV in parallel, with a summary and the right lengths', async () => {
-    const result = run(['render', fixture('odd-length.synth.js'), fixture('random-seeded.synth.js'), '--out', out, '--bit-depth', '24', '--workers', '2', '--json']);
+    const result = runCli(['render', fixture('odd-length.synth.js'), fixture('random-seeded.synth.js'), '--out', out, '--bit-depth', '24', '--workers', '2', '--json']);
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout) as { results: { ok: boolean; output: string }[]; peakRssMb: number; peakRssCliMb: number; peakRssWorkersMb: number };
     assert.equal(summary.results.length, 2);
@@ -43,7 +37,7 @@ describe('patchscope CLI', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-beside-'));
     try {
       fs.copyFileSync(fixture('random-seeded.synth.js'), path.join(dir, 'noise.synth.js'));
-      const result = run(['render', 'noise.synth.js'], dir);
+      const result = runCli(['render', 'noise.synth.js'], { cwd: dir });
       assert.equal(result.status, 0, result.stderr);
       assert.ok(fs.existsSync(path.join(dir, 'noise.wav')));
     } finally {
@@ -52,14 +46,14 @@ describe('patchscope CLI', function () {
   });
 
   it('prints FILE:LINE:COLUMN for a broken patch, exits 1 and leaves no file', () => {
-    const result = run(['render', fixture('throws-in-build.synth.js'), '--out', out]);
+    const result = runCli(['render', fixture('throws-in-build.synth.js'), '--out', out]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /throws-in-build\.synth\.js:6:11: no such preset: warm-pad/);
     assert.deepEqual(fs.readdirSync(out), []);
   });
 
   it('keeps going when one of several patches fails', () => {
-    const result = run(['render', fixture('syntax-error.synth.js'), fixture('random-seeded.synth.js'), '--out', out]);
+    const result = runCli(['render', fixture('syntax-error.synth.js'), fixture('random-seeded.synth.js'), '--out', out]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /syntax-error\.synth\.js:4:58:/);
     assert.match(result.stderr, /1 rendered, 1 failed/);
@@ -67,14 +61,14 @@ describe('patchscope CLI', function () {
   });
 
   it('exits 2 on usage errors', () => {
-    assert.equal(run(['render']).status, 2);
-    assert.equal(run(['render', fixture('odd-length.synth.js'), '--bit-depth', '12']).status, 2);
-    assert.equal(run(['frobnicate']).status, 2);
-    assert.equal(run(['render', 'no-such.synth.js']).status, 2);
+    assert.equal(runCli(['render']).status, 2);
+    assert.equal(runCli(['render', fixture('odd-length.synth.js'), '--bit-depth', '12']).status, 2);
+    assert.equal(runCli(['frobnicate']).status, 2);
+    assert.equal(runCli(['render', 'no-such.synth.js']).status, 2);
   });
 
   it('parity prints the report fields and exits 0 when bit-exact', () => {
-    const result = run(['parity', fixture('odd-length.synth.js'), '--chunk', '0.0123', '--json']);
+    const result = runCli(['parity', fixture('odd-length.synth.js'), '--chunk', '0.0123', '--json']);
     assert.equal(result.status, 0, result.stderr);
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
     for (const field of ['patch', 'sampleRate', 'channels', 'frames', 'chunks', 'capture', 'maxAbsDiff', 'rmse', 'firstDiffFrame', 'bitExact']) {
@@ -86,7 +80,7 @@ describe('patchscope CLI', function () {
   });
 
   it('bench prints its JSON fields', () => {
-    const result = run(['bench', fixture('random-seeded.synth.js'), '--json', '--runs', '1']);
+    const result = runCli(['bench', fixture('random-seeded.synth.js'), '--json', '--runs', '1']);
     assert.equal(result.status, 0, result.stderr);
     const figures = JSON.parse(result.stdout) as Record<string, number | string>;
     for (const field of ['patch', 'seconds', 'capture', 'batchMs', 'streamMs', 'streamOverBatch', 'firstChunkMs', 'rtfBatch', 'rtfStream', 'peakRssMb']) {

@@ -12,9 +12,9 @@ import { RenderPool } from '../../src/engine/render-pool';
 import { createSeededRandom } from '../../src/engine/seeded-random';
 import { readWav } from '../../src/engine/wav-reader';
 import { recordReliability } from './reliability-log';
+import { CLI_PATH } from './helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
 const hostile = (name: string): string => path.join(root, 'test', 'fixtures', 'hostile', name);
 const fixture = (name: string): string => path.join(root, 'test', 'fixtures', name);
 const longPatch = { path: hostile('long.synth.js') };
@@ -286,7 +286,7 @@ describe('file safety', function () {
 /** Runs the CLI; with `interruptOn`, sends SIGINT `interrupts` times once stderr matches it. */
 function spawnCli(args: string[], interruptOn?: RegExp, interrupts = 1): Promise<{ code: number | null; stderr: string; sawProgress: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let sawProgress = false;
     const guard = setTimeout(() => child.kill('SIGKILL'), 150_000);

@@ -11,10 +11,10 @@ import { renderToWav } from '../../src/engine/file-render';
 import { PatchError } from '../../src/engine/patch-error';
 import { RenderPool } from '../../src/engine/render-pool';
 import { readWav } from '../../src/engine/wav-reader';
+import { runCli } from './helpers/cli';
 import { recordReliability } from './reliability-log';
 
 const root = path.resolve(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
 const hostile = (name: string): string => path.join(root, 'test', 'fixtures', 'hostile', name);
 const fixture = (name: string): string => path.join(root, 'test', 'fixtures', name);
 
@@ -31,11 +31,6 @@ async function failure(render: Promise<unknown>): Promise<PatchError> {
     return error;
   }
   throw new Error('the render did not fail');
-}
-
-function runCli(args: string[], cwd = root): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A valid patch of about `bytes` bytes: a wavetable written out as a literal, played once. */
@@ -211,7 +206,7 @@ describe('hostile patches: CLI', function () {
       [write('endless-build.synth.js', fs.readFileSync(fixture('endless-build.synth.js'), 'utf8'))]: /endless-build\.synth\.js: render stopped after 3 s without progress/,
     };
     const names = Object.keys(expected);
-    const result = runCli(['render', ...names, '--out', out, '--workers', '2', '--timeout', '3', '--json'], patches);
+    const result = runCli(['render', ...names, '--out', out, '--workers', '2', '--timeout', '3', '--json'], { cwd: patches });
     assert.equal(result.status, 1, result.stderr);
     const summary = JSON.parse(result.stdout) as { results: { patch: string; ok: boolean; error?: string }[] };
     assert.equal(summary.results.length, names.length);

@@ -2,7 +2,6 @@
 // (src/engine/output-release.ts). These tests check that it does, that the audio stays bit for bit the one-shot
 // render's, and that pages holding anything but the fill are never touched.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +19,7 @@ import {
 } from '../../src/engine/output-release';
 import { loadWebAudio } from '../../src/engine/patch-loader';
 import { RenderPool } from '../../src/engine/render-pool';
+import { runCli } from './helpers/cli';
 
 const SAMPLE_RATE = 48000;
 /** The built bundles and addon. */
@@ -179,7 +179,7 @@ describe('output release (long streamed renders)', function () {
 
   it('reports the output it could not give back, and the CLI warns (malloc told not to map anything on its own)', async () => {
     // MALLOC_MMAP_MAX_=0 makes glibc serve even the output buffer from its heaps: there is no mapping to find.
-    const renderWithCli = (output: string) => spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'render', patch, '--out', path.join(dir, output)], { encoding: 'utf8' });
+    const renderWithCli = (output: string) => runCli(['render', patch, '--out', path.join(dir, output)]);
     // Set for the whole of the first part (the pool's workers and the CLI inherit it), and removed whatever fails.
     process.env.MALLOC_MMAP_MAX_ = '0';
     try {

@@ -1,7 +1,6 @@
 // Security: the preview page's CSP, validation of every message the webview can send, and the CLI writing
 // nowhere but its output paths.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,7 @@ import { webviewHtml } from '../../src/extension/webview-html';
 import { MessageType } from '../../src/shared/protocol';
 import { isInsideFolder, MAX_MESSAGE_STRING, parseFromWebview, parsePersistedState } from '../../src/shared/validate';
 import { recordReliability } from './reliability-log';
+import { runCli } from './helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..');
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -171,11 +171,10 @@ describe('security', function () {
           ['render', path.join(patches, 'noise.synth.js'), '--format', 'mp4', '--size', '320x180', '--out', path.join(out, 'noise.mp4')],
           ['parity', path.join(patches, 'noise.synth.js')],
         ]) {
-          const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], {
+          const result = runCli(args, {
             cwd,
-            encoding: 'utf8',
             env: { ...process.env, HOME: home, TMPDIR: tmp, XDG_CACHE_HOME: path.join(home, '.cache') },
-            timeout: 100_000,
+            timeoutMs: 100_000,
           });
           assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
         }
