@@ -51,9 +51,9 @@ async function benchExamples(): Promise<ExampleRow[]> {
   try {
     for (const patch of examples()) {
       process.stderr.write(`bench: ${path.basename(patch)}\n`);
-      let ours = await benchPatch(pool, patch, 'auto', runs);
-      if (!quick && ours.batchMs < SHORT_RENDER_MS) ours = await benchPatch(pool, patch, 'auto', ours.batchMs < VERY_SHORT_RENDER_MS ? VERY_SHORT_RUNS : SHORT_RUNS);
-      const worklet = await benchPatch(pool, patch, 'worklet', 1);
+      let ours = await benchPatch(pool, patch, { capture: 'auto', runs });
+      if (!quick && ours.batchMs < SHORT_RENDER_MS) ours = await benchPatch(pool, patch, { capture: 'auto', runs: ours.batchMs < VERY_SHORT_RENDER_MS ? VERY_SHORT_RUNS : SHORT_RUNS });
+      const worklet = await benchPatch(pool, patch, { capture: 'worklet', runs: 1 });
       rows.push({ ours, worklet });
     }
   } finally {

@@ -5,7 +5,8 @@ import { collectAllGarbage } from '../engine/garbage-collection';
 import { peakRssMb } from '../engine/peak-memory';
 import { RenderPool } from '../engine/render-pool';
 import { median } from '../engine/statistics';
-import { captureChoice } from './options';
+import { captureChoice, positiveInteger, positiveNumber } from './options';
+import type { Seconds } from '../engine/units';
 import { expandPatchArgs } from './patch-args';
 import { UsageError } from './usage';
 
@@ -33,8 +34,18 @@ export interface PatchBenchFigures {
  */
 const EDIT_PAUSE_MS = 150;
 
+/** How a patch is measured. */
+export interface PatchBenchOptions {
+  capture?: ReturnType<typeof captureChoice>;
+  /** Timed renders of each kind (default 3). */
+  runs?: number;
+  /** Longest patch duration the renders accept (the engine's default when absent). */
+  maxDuration?: Seconds;
+  signal?: AbortSignal;
+}
+
 /** Measures a patch: median of `runs` one-shot and streamed renders on one warm worker, and of `runs` first chunks. */
-export async function benchPatch(pool: RenderPool, patch: string, capture: ReturnType<typeof captureChoice>, runs = 3, signal?: AbortSignal): Promise<PatchBenchFigures> {
+export async function benchPatch(pool: RenderPool, patch: string, { capture, runs = 3, maxDuration, signal }: PatchBenchOptions = {}): Promise<PatchBenchFigures> {
   const batch: number[] = [];
   const stream: number[] = [];
   const first: number[] = [];
@@ -42,19 +53,19 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
   let seconds = 0;
   let usedCapture = '';
   // Warm: the worker has rendered the patch both ways, and the pool knows its RTF (as after a first edit).
-  await pool.renderOneShot({ path: patch }, { signal });
-  await pool.stream({ path: patch }, { capture, signal });
+  await pool.renderOneShot({ path: patch }, { signal, maxDuration });
+  await pool.stream({ path: patch }, { capture, signal, maxDuration });
   for (let run = 0; run < runs; run++) {
     // Each timed render starts with this process's heap collected: the garbage of the one before (a one-shot
     // render's whole output arrives in one message, a stream's in many) is not collected during it.
     collectAllGarbage();
     let started = performance.now();
-    const oneShot = await pool.renderOneShot({ path: patch, text: await readFile(patch, 'utf8') }, { signal });
+    const oneShot = await pool.renderOneShot({ path: patch, text: await readFile(patch, 'utf8') }, { signal, maxDuration });
     batch.push(performance.now() - started);
     seconds = oneShot.info.duration;
     collectAllGarbage();
     started = performance.now();
-    const stats = await pool.stream({ path: patch, text: await readFile(patch, 'utf8') }, { capture, signal });
+    const stats = await pool.stream({ path: patch, text: await readFile(patch, 'utf8') }, { capture, signal, maxDuration });
     stream.push(performance.now() - started);
     usedCapture = stats.capture;
     // The first chunk is measured on a render that follows a streamed one, as a re-render after an edit does:
@@ -68,6 +79,7 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
       {
         capture,
         signal,
+        maxDuration,
         onChunk: () => {
           firstChunkAt ||= performance.now();
         },
@@ -96,12 +108,22 @@ export async function benchPatch(pool: RenderPool, patch: string, capture: Retur
 
 /** `patchscope bench`: prints the figures of one patch. */
 export async function benchCommand(argv: string[], signal: AbortSignal): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { capture: { type: 'string' }, json: { type: 'boolean' }, runs: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { capture: { type: 'string' }, json: { type: 'boolean' }, runs: { type: 'string' }, 'max-duration': { type: 'string' } },
+  });
   if (positionals.length !== 1) throw new UsageError('bench takes exactly one patch');
+  const options: PatchBenchOptions = {
+    capture: captureChoice(values.capture),
+    runs: positiveInteger('runs', values.runs),
+    maxDuration: positiveNumber('max-duration', values['max-duration']),
+    signal,
+  };
   const [patch] = expandPatchArgs(positionals);
   const pool = new RenderPool({ size: 1, onLog: printPatchLog });
   try {
-    const figures = await benchPatch(pool, patch, captureChoice(values.capture), values.runs ? Number(values.runs) : 3, signal);
+    const figures = await benchPatch(pool, patch, options);
     if (values.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     else
       process.stdout.write(

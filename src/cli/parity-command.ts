@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runParityTest } from '../engine/parity-test';
 import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
-import { captureChoice, chunkChoice } from './options';
+import { captureChoice, chunkChoice, positiveNumber } from './options';
 import { expandPatchArgs } from './patch-args';
 import { UsageError } from './usage';
 
@@ -11,13 +11,17 @@ export async function parityCommand(argv: string[], signal: AbortSignal): Promis
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { chunk: { type: 'string' }, capture: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
+    options: { chunk: { type: 'string' }, capture: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' }, 'max-duration': { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('parity takes exactly one patch');
+  const chunk = chunkChoice(values.chunk);
+  const capture = captureChoice(values.capture);
+  const timeout = positiveNumber('timeout', values.timeout);
+  const maxDuration = positiveNumber('max-duration', values['max-duration']);
   const [patch] = expandPatchArgs(positionals);
   const pool = new RenderPool({ size: 1, onLog: printPatchLog });
   try {
-    const report = await runParityTest(pool, { path: patch }, { chunk: chunkChoice(values.chunk), capture: captureChoice(values.capture), signal });
+    const report = await runParityTest(pool, { path: patch }, { chunk, capture, timeout, maxDuration, signal });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {

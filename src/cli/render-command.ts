@@ -42,6 +42,7 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
       'bit-depth': { type: 'string' },
       workers: { type: 'string' },
       timeout: { type: 'string' },
+      'max-duration': { type: 'string' },
       capture: { type: 'string' },
       json: { type: 'boolean' },
       size: { type: 'string' },
@@ -62,6 +63,7 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
   const sampleFormat = wavFormat(values['bit-depth']);
   const workers = positiveInteger('workers', values.workers) ?? os.availableParallelism();
   const timeout = positiveNumber('timeout', values.timeout);
+  const maxDuration = positiveNumber('max-duration', values['max-duration']);
   const capture = captureChoice(values.capture);
   const video = {
     ...videoSize(values.size),
@@ -90,7 +92,7 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
         const output = outputs[index];
         const name = path.relative(process.cwd(), patch) || patch;
         const patchStarted = performance.now();
-        const common = { signal, timeout, capture, onProgress: (p: { framesDone: number; framesTotal: number }) => progress.update(name, p.framesDone, p.framesTotal) };
+        const common = { signal, timeout, maxDuration, capture, onProgress: (p: { framesDone: number; framesTotal: number }) => progress.update(name, p.framesDone, p.framesTotal) };
         try {
           let report: OutputReport;
           let seconds: number;

@@ -13,14 +13,17 @@ Commands:
       --bit-depth 16|24|32f  WAV sample format (default 16)
       --workers N            Parallel renders (default: number of cores)
       --timeout SECONDS      Stop a render that makes no progress for this long (default 10)
+      --max-duration SECONDS Longest patch duration accepted (default 3600)
       --size WxH --fps N --colormap NAME --scale log|linear|mel --fft-size N --crf N --preset NAME
       --mode scroll|static --waveform --ffmpeg PATH        MP4 picture and encoder settings
       --json                 Print one JSON summary on stdout
   parity <patch>           Render one-shot and streamed and compare the samples (exit 1 unless bit-exact).
       --chunk SECONDS|auto   Chunk size of the streamed render (default auto)
       --capture NAME         auto | script-processor | worklet (default auto)
+      --timeout SECONDS --max-duration SECONDS              as for render
       --json                 Print the report as JSON
   bench <patch>            Time a one-shot and a streamed render of the patch.
-      --capture NAME --json
+      --runs N               Timed renders of each kind (default 3)
+      --capture NAME --max-duration SECONDS --json
 
 Exit codes: 0 success, 1 a render failed or parity differed, 2 usage error, 130 interrupted.`;

@@ -43,8 +43,11 @@ export function validatePatch(exported: unknown, file: string, text: string | un
   if (typeof exported !== 'object') fail(file, text, undefined, `the default export must be an object with duration and build(), got ${typeof exported}`);
   const patch = exported as Record<string, unknown>;
   const { duration, sampleRate = PATCH_DEFAULTS.sampleRate, channels = PATCH_DEFAULTS.channels, seed = PATCH_DEFAULTS.seed, build } = patch;
-  if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0 || duration > maxDuration) {
+  if (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0) {
     fail(file, text, 'duration', `duration must be a finite number of seconds greater than 0 and at most ${maxDuration}, got ${String(duration)}`);
+  }
+  if (duration > maxDuration) {
+    fail(file, text, 'duration', `duration ${duration} s is over the render's limit of ${maxDuration} s (raise it with --max-duration in the CLI, or the patchscope.maxDuration setting)`);
   }
   if (typeof sampleRate !== 'number' || !Number.isFinite(sampleRate) || sampleRate < SAMPLE_RATE_RANGE[0] || sampleRate > SAMPLE_RATE_RANGE[1]) {
     fail(file, text, 'sampleRate', `sampleRate must be between ${SAMPLE_RATE_RANGE[0]} and ${SAMPLE_RATE_RANGE[1]} Hz, got ${String(sampleRate)}`);

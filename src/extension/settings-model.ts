@@ -26,6 +26,8 @@ export interface PatchscopeSettings {
   video: { width: number; height: number; fps: number };
   /** Seconds allowed for `build()` and for any single chunk. */
   renderTimeout: number;
+  /** Longest patch `duration` a render accepts, in seconds. */
+  maxDuration: number;
 }
 
 /** The defaults (the same as in package.json's `contributes.configuration`). */
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: PatchscopeSettings = {
   ffmpegPath: '',
   video: { width: 1280, height: 720, fps: 30 },
   renderTimeout: 10,
+  maxDuration: 3600,
 };
 
 const FFT_SIZES = [256, 512, 1024, 2048, 4096, 8192] as const;
@@ -49,6 +52,8 @@ const COLOR_MAPS: readonly ColorMapName[] = COLORMAP_NAMES;
 const AUTO_RENDER: readonly AutoRenderMode[] = ['onType', 'onSave', 'off'];
 const CAPTURES: readonly (CaptureKind | 'auto')[] = ['auto', ...CAPTURE_KINDS];
 const BIT_DEPTHS: readonly WavBitDepth[] = [16, 24, 32];
+/** Highest `maxDuration` the setting takes: a day of audio. */
+const MAX_DURATION_LIMIT = 86_400;
 
 /** Reads one setting by its key under `patchscope.`, keeping the default when the value is missing or of the wrong shape. */
 export type SettingGetter = (key: string) => unknown;
@@ -85,6 +90,7 @@ export function parseSettings(get: SettingGetter): PatchscopeSettings {
       fps: Math.round(numberIn(get('video.fps'), 1, 120, d.video.fps)),
     },
     renderTimeout: numberIn(get('renderTimeout'), 1, 600, d.renderTimeout),
+    maxDuration: numberIn(get('maxDuration'), 1, MAX_DURATION_LIMIT, d.maxDuration),
   };
 }
 
@@ -93,17 +99,22 @@ export function previewSettings(settings: PatchscopeSettings): PreviewSettings {
   return { spectrogram: { ...settings.spectrogram }, autoRender: settings.autoRender };
 }
 
-/** Chunk, capture and timeout options of a streamed render. */
+/** Timeout and duration limit of any render (preview, files, parity). */
+export function renderLimits(settings: PatchscopeSettings): Pick<StreamOptions, 'timeout' | 'maxDuration'> {
+  return { timeout: settings.renderTimeout, maxDuration: settings.maxDuration };
+}
+
+/** Chunk, capture, timeout and duration-limit options of a streamed render. */
 export function streamOptions(settings: PatchscopeSettings): Pick<
   StreamOptions,
-  'chunk' | 'targetLatency' | 'minChunk' | 'maxChunk' | 'capture' | 'timeout'
+  'chunk' | 'targetLatency' | 'minChunk' | 'maxChunk' | 'capture' | 'timeout' | 'maxDuration'
 > {
   return {
+    ...renderLimits(settings),
     chunk: 'auto',
     targetLatency: settings.targetLatency,
     minChunk: settings.minChunk,
     maxChunk: settings.maxChunk,
     capture: settings.capture === 'auto' ? undefined : settings.capture,
-    timeout: settings.renderTimeout,
   };
 }

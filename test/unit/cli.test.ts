@@ -60,6 +60,27 @@ describe('patchscope CLI', function () {
     assert.deepEqual(fs.readdirSync(out), ['random-seeded.wav']);
   });
 
+  it('takes the duration limit from --max-duration in render, parity and bench, and names the line of a duration over it', () => {
+    const patch = fixture('odd-length.synth.js');
+    // The fixture declares 1.2345 s on line 5, column 3.
+    const overLimit = /odd-length\.synth\.js:5:3: duration 1\.2345 s is over the render's limit of 1\.2 s \(raise it with --max-duration/;
+    for (const args of [
+      ['render', patch, '--out', out, '--max-duration', '1.2'],
+      ['parity', patch, '--max-duration', '1.2'],
+      ['bench', patch, '--runs', '1', '--max-duration', '1.2'],
+    ]) {
+      const refused = runCli(args);
+      assert.equal(refused.status, 1, `${args[0]}: ${refused.stderr}`);
+      assert.match(refused.stderr, overLimit, args[0]);
+    }
+    assert.deepEqual(fs.readdirSync(out), [], 'nothing written by the refused render');
+    const allowed = runCli(['render', patch, '--out', out, '--max-duration', '1.3']);
+    assert.equal(allowed.status, 0, allowed.stderr);
+    assert.deepEqual(fs.readdirSync(out), ['odd-length.wav']);
+    assert.equal(runCli(['parity', patch, '--max-duration', 'long']).status, 2);
+    assert.equal(runCli(['bench', patch, '--runs', '1.5']).status, 2);
+  });
+
   it('exits 2 on usage errors', () => {
     assert.equal(runCli(['render']).status, 2);
     assert.equal(runCli(['render', fixture('odd-length.synth.js'), '--bit-depth', '12']).status, 2);

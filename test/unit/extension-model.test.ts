@@ -6,7 +6,7 @@ import { batchSummary, forEachLimited } from '../../src/extension/commands/batch
 import { parityLines, parityVerdict } from '../../src/extension/commands/parity-report';
 import { wavFormatOf } from '../../src/extension/commands/wav-format';
 import { decideOnEdit } from '../../src/extension/edit-debouncer';
-import { DEFAULT_SETTINGS, parseSettings, previewSettings, SETTINGS_SECTION } from '../../src/extension/settings-model';
+import { DEFAULT_SETTINGS, parseSettings, previewSettings, renderLimits, SETTINGS_SECTION, streamOptions } from '../../src/extension/settings-model';
 import { formatMs, formatRtf, statusText } from '../../src/extension/status-text';
 import { TimingsRecorder } from '../../src/extension/timings';
 import { EngineHost } from '../../src/extension/engine-host';
@@ -14,7 +14,7 @@ import { EngineHost } from '../../src/extension/engine-host';
 const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { default: unknown; enum?: unknown[] }> };
+    configuration: { properties: Record<string, { default: unknown; enum?: unknown[]; minimum?: number; maximum?: number }> };
     menus: Record<string, { command: string; when?: string }[]>;
   };
   capabilities: { untrustedWorkspaces: { supported: string; description: string } };
@@ -30,7 +30,7 @@ describe('settings', () => {
     const properties = manifest.contributes.configuration.properties;
     const keys = Object.keys(properties).map((key) => key.slice(SETTINGS_SECTION.length + 1));
     assert.deepEqual(keys.sort(), [
-      'autoRender', 'capture', 'debounceMs', 'ffmpegPath', 'maxChunk', 'minChunk', 'renderTimeout',
+      'autoRender', 'capture', 'debounceMs', 'ffmpegPath', 'maxChunk', 'maxDuration', 'minChunk', 'renderTimeout',
       'spectrogram.colorMap', 'spectrogram.fftSize', 'spectrogram.scale', 'targetLatency',
       'video.fps', 'video.height', 'video.width', 'wav.bitDepth',
     ]);
@@ -60,6 +60,18 @@ describe('settings', () => {
     assert.equal(parsed.debounceMs, 0);
     assert.equal(parsed.capture, 'auto');
     assert.deepEqual(previewSettings(parsed), { spectrogram: parsed.spectrogram, autoRender: 'onType' });
+  });
+
+  it('passes the duration limit and the timeout to every render, within the range package.json declares', () => {
+    const parsed = parseSettings((key) => ({ maxDuration: 7200, renderTimeout: 30 })[key]);
+    assert.deepEqual(renderLimits(parsed), { timeout: 30, maxDuration: 7200 });
+    const stream = streamOptions(parsed);
+    assert.equal(stream.maxDuration, 7200);
+    assert.equal(stream.timeout, 30);
+    const declared = manifest.contributes.configuration.properties['patchscope.maxDuration'];
+    assert.equal(parseSettings((key) => (key === 'maxDuration' ? 1e9 : undefined)).maxDuration, declared.maximum);
+    assert.equal(parseSettings((key) => (key === 'maxDuration' ? 0 : undefined)).maxDuration, declared.minimum);
+    assert.equal(parseSettings((key) => (key === 'maxDuration' ? 'long' : undefined)).maxDuration, 3600);
   });
 });
 

@@ -193,7 +193,7 @@ describe('hostile patches: CLI', function () {
       [write('no-default.synth.js', 'export const duration = 1;\n')]: /no-default\.synth\.js(:1:1)?: the patch has no default export/,
       [write('duration-negative.synth.js', 'export default {\n  duration: -1,\n  build() {},\n};\n')]: /duration-negative\.synth\.js:2:3: duration must be/,
       [write('duration-nan.synth.js', 'export default {\n  duration: NaN,\n  build() {},\n};\n')]: /duration-nan\.synth\.js:2:3: duration must be/,
-      [write('duration-huge.synth.js', 'export default {\n  duration: 1e9,\n  build() {},\n};\n')]: /duration-huge\.synth\.js:2:3: duration must be .*at most 3600/,
+      [write('duration-huge.synth.js', 'export default {\n  duration: 1e9,\n  build() {},\n};\n')]: /duration-huge\.synth\.js:2:3: duration 1000000000 s is over the render's limit of 3600 s \(raise it with --max-duration/,
       [write('rate-zero.synth.js', 'export default {\n  duration: 1,\n  sampleRate: 0,\n  build() {},\n};\n')]: /rate-zero\.synth\.js:3:3: sampleRate must be/,
       [write('channels-zero.synth.js', 'export default {\n  duration: 1,\n  channels: 0,\n  build() {},\n};\n')]: /channels-zero\.synth\.js:3:3: channels must be/,
       [write('channels-33.synth.js', 'export default {\n  duration: 1,\n  channels: 33,\n  build() {},\n};\n')]: /channels-33\.synth\.js:3:3: channels must be/,

@@ -86,7 +86,7 @@ describe('errors point at the patch’s own file, line and column', function () 
 
   for (const [field, value, pattern] of [
     ['duration', 'NaN', /duration/],
-    ['duration', '1e9', /at most 3600/],
+    ['duration', '1e9', /over the render's limit of 3600 s/],
     ['sampleRate', '0', /sampleRate/],
     ['channels', '0', /channels/],
     ['channels', '33', /channels/],

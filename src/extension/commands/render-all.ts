@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { PatchError } from '../../engine/patch-error';
 import { PATCH_EXCLUDE_GLOB, PATCH_GLOB, defaultOutputPath } from '../../engine/patch-files';
 import { readSettings } from '../settings';
+import { renderLimits } from '../settings-model';
 import { abortOnCancel, isCancellation, patchSource, requirePatchTrust, type CommandContext } from './command-context';
 import { batchSummary, forEachLimited, type BatchItem } from './batch';
 import { renderToWav } from '../../engine/file-render';
@@ -33,7 +34,7 @@ export async function renderAllCommand(context: CommandContext): Promise<BatchIt
         try {
           const { info, wav: summary, warnings } = await renderToWav(pool, patchSource(patchPath), defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
             signal: abort.signal,
-            timeout: settings.renderTimeout,
+            ...renderLimits(settings),
           });
           item.output = summary.path;
           item.seconds = info.duration;

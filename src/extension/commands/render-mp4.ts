@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { renderToMp4 } from '../../engine/file-render';
 import { defaultOutputPath, patchBaseName } from '../../engine/patch-files';
 import { readSettings } from '../settings';
+import { renderLimits } from '../settings-model';
 import { abortOnCancel, formatDuration, isCancellation, offerReveal, patchSource, reportFailure, requirePatch, type CommandContext } from './command-context';
 
 /** `Patchscope: Render to MP4`: a spectrogram video with the audio, via ffmpeg. */
@@ -44,7 +45,7 @@ export async function renderMp4Command(context: CommandContext, argument?: unkno
               reported = percent;
             },
           },
-          { signal: abort.signal, timeout: settings.renderTimeout },
+          { ...renderLimits(settings), signal: abort.signal },
         );
         context.diagnostics.clear(patchPath);
         const size = `${settings.video.width}x${settings.video.height} at ${settings.video.fps} fps`;

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultOutputPath } from '../../engine/patch-files';
 import { readSettings } from '../settings';
+import { renderLimits } from '../settings-model';
 import { abortOnCancel, formatDuration, isCancellation, offerReveal, patchSource, reportFailure, requirePatch, type CommandContext } from './command-context';
 import { renderToWav } from '../../engine/file-render';
 import { wavFormatOf } from './wav-format';
@@ -27,7 +28,7 @@ export async function renderWavCommand(context: CommandContext, argument?: unkno
       try {
         const { info, wav: summary, warnings } = await renderToWav(context.engine.renderPool, patchSource(patchPath), target.fsPath, wavFormatOf(settings.wav.bitDepth), {
           signal: abort.signal,
-          timeout: settings.renderTimeout,
+          ...renderLimits(settings),
           onProgress: ({ framesDone, framesTotal }) => {
             const percent = framesTotal > 0 ? (100 * framesDone) / framesTotal : 0;
             progress.report({ increment: percent - reported, message: `${Math.round(percent)}%` });
