@@ -18,6 +18,11 @@ export interface PatchBenchFigures {
   batchMs: number;
   streamMs: number;
   streamOverBatch: number;
+  /**
+   * Median of each run's streamed / one-shot, the two rendered back to back: on a machine whose speed drifts
+   * between runs, the pairs share their conditions where the two medians may not.
+   */
+  pairedStreamOverBatch: number;
   /** From reading the patch file to the first chunk in hand (warm worker, RTF known from an earlier render, EDIT_PAUSE_MS after a streamed render). */
   firstChunkMs: number;
   /** Of the first chunk's time, the patch's own build() (median). */
@@ -97,6 +102,7 @@ export async function benchPatch(pool: RenderPool, patch: string, { capture, run
     batchMs,
     streamMs,
     streamOverBatch: streamMs / batchMs,
+    pairedStreamOverBatch: median(stream.map((ms, run) => ms / batch[run])),
     firstChunkMs: median(first),
     buildMs: median(builds),
     rtfBatch: batchMs / 1000 / seconds,

@@ -109,5 +109,7 @@ describe('patchscope CLI', function () {
     }
     assert.equal(figures.seconds, 0.5);
     assert.ok((figures.batchMs as number) > 0);
+    // One run is one pair: the median of the pairs' ratios is that pair's ratio.
+    assert.equal(figures.pairedStreamOverBatch, (figures.streamMs as number) / (figures.batchMs as number));
   });
 });
