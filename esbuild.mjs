@@ -2,11 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
+import { WEB_AUDIO_INLINE_BANNER, WORKLET_SCOPE_BUNDLE, webAudioInlinePlugin, workletScopeEntry } from './scripts/web-audio-inline.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** Node-side bundles share these settings; node-web-audio-api stays external (native binary, ESM only). */
+/** Node-side bundles share these settings; node-web-audio-api stays external except in the render worker. */
 const nodeCommon = {
   bundle: true,
   platform: 'node',
@@ -20,7 +21,24 @@ const nodeCommon = {
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...nodeCommon, entryPoints: { 'render-worker': 'src/engine/render-worker.ts' }, outdir: 'dist' },
+  // The render worker carries node-web-audio-api's JavaScript itself (scripts/web-audio-inline.mjs): it starts sooner.
+  {
+    ...nodeCommon,
+    entryPoints: { 'render-worker': 'src/engine/render-worker.ts' },
+    outdir: 'dist',
+    external: nodeCommon.external.filter((name) => name !== 'node-web-audio-api'),
+    plugins: [webAudioInlinePlugin()],
+    banner: { js: WEB_AUDIO_INLINE_BANNER },
+  },
+  // ...and the script its AudioWorklet scopes' threads run, bundled the same way.
+  {
+    ...nodeCommon,
+    entryPoints: { [WORKLET_SCOPE_BUNDLE.replace(/\.js$/, '')]: workletScopeEntry() },
+    outdir: 'dist',
+    external: nodeCommon.external.filter((name) => name !== 'node-web-audio-api'),
+    plugins: [webAudioInlinePlugin()],
+    banner: { js: WEB_AUDIO_INLINE_BANNER },
+  },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true,

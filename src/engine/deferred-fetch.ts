@@ -4,7 +4,8 @@
  * importing node-web-audio-api took 62 to 67 ms and 27.2 MB in a bare process, 37 to 51 ms and 18.9 MB with
  * node-fetch deferred; a render worker is 4 MB smaller through an hour-long render (97 against 101 MB at peak)
  * and starts sooner. A module resolution hook hands node-web-audio-api a stand-in that imports node-fetch on
- * its first call.
+ * its first call. The render worker's bundle defers it on its own (scripts/web-audio-inline.mjs); this hook serves
+ * the engine loaded from source (the tests' own renders).
  */
 import * as nodeModule from 'node:module';
 
