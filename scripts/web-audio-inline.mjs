@@ -34,7 +34,7 @@ function __webAudioResolve(specifier) {
 }
 `;
 
-/** The AudioWorklet scope's script, bundled beside the render worker (see webAudioInlineBuilds). */
+/** The AudioWorklet scope's script, bundled beside the render worker (the second build in esbuild.mjs). */
 export const WORKLET_SCOPE_BUNDLE = 'audio-worklet-scope.js';
 
 /** Rewrites one module of the package; `relative` is its folder relative to the package's. */
