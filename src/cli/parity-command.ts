@@ -20,6 +20,8 @@ export async function parityCommand(argv: string[], signal: AbortSignal): Promis
   const maxDuration = positiveNumber('max-duration', values['max-duration']);
   const [patch] = expandPatchArgs(positionals);
   const pool = new RenderPool({ size: 1, onLog: printPatchLog });
+  // The worker starts while the patch is bundled.
+  void pool.warmUp();
   try {
     const report = await runParityTest(pool, { path: patch }, { chunk, capture, timeout, maxDuration, signal });
     if (values.json) {
