@@ -19,26 +19,17 @@ const nodeCommon = {
   logLevel: 'warning',
 };
 
+/** The render worker and its AudioWorklet scope script carry node-web-audio-api's JavaScript (scripts/web-audio-inline.mjs). */
+const webAudioInline = {
+  external: nodeCommon.external.filter((name) => name !== 'node-web-audio-api'),
+  plugins: [webAudioInlinePlugin()],
+  banner: { js: WEB_AUDIO_INLINE_BANNER },
+};
+
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  // The render worker carries node-web-audio-api's JavaScript itself (scripts/web-audio-inline.mjs): it starts sooner.
-  {
-    ...nodeCommon,
-    entryPoints: { 'render-worker': 'src/engine/render-worker.ts' },
-    outdir: 'dist',
-    external: nodeCommon.external.filter((name) => name !== 'node-web-audio-api'),
-    plugins: [webAudioInlinePlugin()],
-    banner: { js: WEB_AUDIO_INLINE_BANNER },
-  },
-  // ...and the script its AudioWorklet scopes' threads run, bundled the same way.
-  {
-    ...nodeCommon,
-    entryPoints: { [WORKLET_SCOPE_BUNDLE.replace(/\.js$/, '')]: workletScopeEntry() },
-    outdir: 'dist',
-    external: nodeCommon.external.filter((name) => name !== 'node-web-audio-api'),
-    plugins: [webAudioInlinePlugin()],
-    banner: { js: WEB_AUDIO_INLINE_BANNER },
-  },
+  { ...nodeCommon, ...webAudioInline, entryPoints: { 'render-worker': 'src/engine/render-worker.ts' }, outdir: 'dist' },
+  { ...nodeCommon, ...webAudioInline, entryPoints: { [WORKLET_SCOPE_BUNDLE.replace(/\.js$/, '')]: workletScopeEntry() }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     bundle: true,

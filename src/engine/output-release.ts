@@ -29,7 +29,6 @@ export const OWN_MAPPING_MIN_BYTES = 32 * 1024 * 1024;
 /** Bytes node-web-audio-api keeps per frame and destination channel. */
 const BYTES_PER_SAMPLE = 4;
 
-
 /** How many hand-overs look for the buffer before a render gives up releasing (each reads /proc/self/maps). */
 const BUFFER_SEARCHES = 8;
 

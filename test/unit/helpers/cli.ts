@@ -2,8 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
 /** The CLI bundle `npm run build` writes (the tests run after the build). */
-export const CLI_PATH = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+export const CLI_PATH = path.join(ROOT, 'dist', 'cli.js');
 
 /** Where and how long the CLI runs. */
 export interface CliRunOptions {
@@ -25,7 +27,7 @@ export interface CliRun {
 /** Runs the CLI with `args` and waits for it to exit. */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): CliRun {
   const result = spawnSync(process.execPath, [CLI_PATH, ...args], {
-    cwd: options.cwd ?? path.resolve(__dirname, '..', '..', '..'),
+    cwd: options.cwd ?? ROOT,
     env: options.env ?? process.env,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 240_000,
