@@ -27,6 +27,13 @@ export interface ChromiumPeerResult {
   oneShotMs: number;
   /** Every run's `startRendering()` time in milliseconds, in order. */
   runsMs: number[];
+  /**
+   * The first run's `build()` time in milliseconds: the patch's code runs for the first time, as after an edit in
+   * the editor (NaN on error). Later runs reuse code Chromium has already optimised.
+   */
+  firstBuildMs: number;
+  /** Every run's `build()` time in milliseconds, in order. */
+  buildsMs: number[];
   /** Largest absolute sample of the last render, over all channels (NaN on error). */
   peak: number;
   /** Why the patch could not be measured, if it could not. */
@@ -64,6 +71,7 @@ const CHROMIUM_ARGS = [
 interface PageOutcome {
   seconds: number;
   runsMs: number[];
+  buildsMs: number[];
   peak: number;
   nonFinite: number;
 }
@@ -102,6 +110,8 @@ async function measureOne(browser: Browser, patch: string, runs: number, timeout
     seconds,
     oneShotMs: Number.NaN,
     runsMs: [],
+    firstBuildMs: Number.NaN,
+    buildsMs: [],
     peak: Number.NaN,
     error,
   });
@@ -128,7 +138,15 @@ async function measureOne(browser: Browser, patch: string, runs: number, timeout
     const outcome = await withTimeout(page.evaluate(renderInPage, runs), timeoutMs, `took longer than ${timeoutMs} ms`);
     if (typeof outcome === 'string') return failed(outcome);
     if (outcome.nonFinite > 0) return failed(`${outcome.nonFinite} samples are NaN or infinite`, outcome.seconds);
-    return { patch, seconds: outcome.seconds, oneShotMs: median(outcome.runsMs), runsMs: outcome.runsMs, peak: outcome.peak };
+    return {
+      patch,
+      seconds: outcome.seconds,
+      oneShotMs: median(outcome.runsMs),
+      runsMs: outcome.runsMs,
+      firstBuildMs: outcome.buildsMs[0] ?? Number.NaN,
+      buildsMs: outcome.buildsMs,
+      peak: outcome.peak,
+    };
   } catch (err) {
     return failed(errorText(err));
   } finally {
@@ -137,8 +155,8 @@ async function measureOne(browser: Browser, patch: string, runs: number, timeout
 }
 
 /**
- * Runs inside the page: validates the patch, then builds and renders it `runs` times, timing only
- * `startRendering()`. Returns an error message instead of throwing, so it reaches the caller intact.
+ * Runs inside the page: validates the patch, then builds and renders it `runs` times, timing `build()` and
+ * `startRendering()` apart. Returns an error message instead of throwing, so it reaches the caller intact.
  */
 async function renderInPage(runs: number): Promise<PageOutcome | string> {
   const peer = (globalThis as PeerGlobals).__patchscopePeer;
@@ -153,6 +171,7 @@ async function renderInPage(runs: number): Promise<PageOutcome | string> {
   const seed = typeof patch.seed === 'number' ? patch.seed : 1;
   const length = Math.round(patch.duration * sampleRate);
   const runsMs: number[] = [];
+  const buildsMs: number[] = [];
   let peak = 0;
   let nonFinite = 0;
   try {
@@ -167,7 +186,9 @@ async function renderInPage(runs: number): Promise<PageOutcome | string> {
       });
       bus.connect(ctx.destination);
       Math.random = peer.createSeededRandom(seed);
+      const building = performance.now();
       await build.call(patch, ctx, bus);
+      buildsMs.push(performance.now() - building);
       const started = performance.now();
       const rendered = await ctx.startRendering();
       runsMs.push(performance.now() - started);
@@ -185,7 +206,7 @@ async function renderInPage(runs: number): Promise<PageOutcome | string> {
   } catch (err) {
     return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   }
-  return { seconds: patch.duration, runsMs, peak, nonFinite };
+  return { seconds: patch.duration, runsMs, buildsMs, peak, nonFinite };
 }
 
 /**

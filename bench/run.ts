@@ -26,6 +26,8 @@ const SHORT_RUNS = 9;
 /** Under this, more: hello's 3 s (35 ms) ranged from 35 to 61 ms streamed (10th to 90th percentile of 30 runs). */
 const VERY_SHORT_RENDER_MS = 100;
 const VERY_SHORT_RUNS = 21;
+/** Issue 2's target: the first chunk in hand this soon after the patch text is read, in a warm process. */
+const FIRST_CHUNK_TARGET_MS = 25;
 
 function examples(): string[] {
   const dir = path.join(root, 'examples');
@@ -136,12 +138,13 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
   lines.push('');
   lines.push('### Streamed vs one-shot render, and the Chromium peer (same run)');
   lines.push('');
-  lines.push('| example | audio s | one-shot ms | streamed ms (capture) | streamed / one-shot (median of pairs) | worklet streamed ms | first chunk ms | of which build() ms | Chromium one-shot ms | ours / Chromium one-shot | ours streamed / Chromium |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| example | audio s | one-shot ms | streamed ms (capture) | streamed / one-shot (median of pairs) | worklet streamed ms | first chunk ms | of which build() ms | Chromium build() ms, first run | Chromium one-shot ms | ours / Chromium one-shot | ours streamed / Chromium |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const { ours, worklet, chromium } of rows) {
     const peer = chromium && !chromium.error ? chromium.oneShotMs : NaN;
+    const peerBuild = chromium && !chromium.error ? chromium.firstBuildMs : NaN;
     lines.push(
-      `| ${path.basename(ours.patch)} | ${fixed(ours.seconds, 2)} | ${fixed(ours.batchMs)} | ${fixed(ours.streamMs)} (${ours.capture}) | ${fixed(ours.streamOverBatch, 2)}x (${fixed(ours.pairedStreamOverBatch, 2)}x) | ${fixed(worklet.streamMs)} | ${fixed(ours.firstChunkMs)} | ${fixed(ours.buildMs)} | ${fixed(peer)} | ${fixed(ours.batchMs / peer, 2)} | ${fixed(ours.streamMs / peer, 2)} |`,
+      `| ${path.basename(ours.patch)} | ${fixed(ours.seconds, 2)} | ${fixed(ours.batchMs)} | ${fixed(ours.streamMs)} (${ours.capture}) | ${fixed(ours.streamOverBatch, 2)}x (${fixed(ours.pairedStreamOverBatch, 2)}x) | ${fixed(worklet.streamMs)} | ${fixed(ours.firstChunkMs)} | ${fixed(ours.buildMs)} | ${fixed(peerBuild)} | ${fixed(peer)} | ${fixed(ours.batchMs / peer, 2)} | ${fixed(ours.streamMs / peer, 2)} |`,
     );
   }
   const worst = Math.max(...rows.map((r) => r.ours.streamOverBatch));
@@ -149,7 +152,16 @@ function report(rows: ExampleRow[], hour: HourFigures, mp4: Mp4BenchResult[]): s
   const slowestFirst = Math.max(...rows.map((r) => r.ours.firstChunkMs));
   const slowestBeyondBuild = Math.max(...rows.map((r) => r.ours.firstChunkMs - r.ours.buildMs));
   lines.push('');
-  lines.push(`Worst streamed / one-shot: ${fixed(worst, 2)}x as the ratio of the medians, ${fixed(worstPaired, 2)}x as the median of each run's pair (target 1.15x). Slowest first chunk: ${fixed(slowestFirst)} ms (target 25 ms); leaving out the patch's own build(), at most ${fixed(slowestBeyondBuild)} ms.`);
+  lines.push(`Worst streamed / one-shot: ${fixed(worst, 2)}x as the ratio of the medians, ${fixed(worstPaired, 2)}x as the median of each run's pair (target 1.15x). Slowest first chunk: ${fixed(slowestFirst)} ms (target ${FIRST_CHUNK_TARGET_MS} ms); leaving out the patch's own build(), at most ${fixed(slowestBeyondBuild)} ms.`);
+  const overTarget = rows.filter((r) => r.ours.firstChunkMs > FIRST_CHUNK_TARGET_MS);
+  if (overTarget.length > 0) {
+    const described = overTarget.map(({ ours, chromium }) => {
+      const peerBuild = chromium && !chromium.error ? `, Chromium's first build() of it ${fixed(chromium.firstBuildMs)} ms` : '';
+      return `${path.basename(ours.patch)} ${fixed(ours.firstChunkMs)} ms (its build() ${fixed(ours.buildMs)} ms${peerBuild})`;
+    });
+    lines.push('');
+    lines.push(`Over ${FIRST_CHUNK_TARGET_MS} ms: ${described.join('; ')}. A first chunk cannot come before the patch's graph exists, in any engine.`);
+  }
   lines.push('');
   lines.push('### 60-minute patch to WAV (bench/patches/hour-long.synth.js)');
   lines.push('');

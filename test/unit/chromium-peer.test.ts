@@ -7,6 +7,7 @@ import { createSeededRandom } from '../../src/engine/seeded-random';
 
 const SEED = 1234;
 const FRAMES = 4800;
+const BUILD_MS = 30;
 
 /** The largest of the first `count` values of the seeded generator, as a float32 sample would hold it. */
 function largestSeededValue(seed: number, count: number): number {
@@ -64,12 +65,25 @@ describe('measureChromium (headless Chromium peer)', function () {
       path.join(fixtureDir, 'broken.synth.js'),
       `export default { duration: 1, build() { throw new Error('this patch is broken on purpose'); } };\n`,
     );
+    // Its build() holds the page's thread for BUILD_MS, so the peer's build time cannot be less.
+    await writeFile(
+      path.join(fixtureDir, 'slow-build.synth.js'),
+      `export default {
+        duration: 0.1, channels: 1,
+        build(ctx, out) {
+          const until = performance.now() + ${BUILD_MS};
+          while (performance.now() < until);
+          new ConstantSourceNode(ctx).connect(out);
+        },
+      };\n`,
+    );
     results = await measureChromium(
       [
         'examples/hello.synth.js',
         path.join(fixtureDir, 'broken.synth.js'),
         path.join(fixtureDir, 'random-buffer.synth.js'),
         path.join(fixtureDir, 'random-worklet.synth.js'),
+        path.join(fixtureDir, 'slow-build.synth.js'),
       ],
       { runs: 2 },
     );
@@ -108,5 +122,14 @@ describe('measureChromium (headless Chromium peer)', function () {
     const worklet = results[3];
     assert.equal(worklet.error, undefined);
     assert.equal(worklet.peak, largestSeededValue(SEED, FRAMES));
+  });
+
+  it("times each run's build() apart from its render, the first run's on its own", () => {
+    const slow = results[4];
+    assert.equal(slow.error, undefined);
+    assert.equal(slow.buildsMs.length, 2);
+    assert.ok(slow.buildsMs.every((ms) => ms >= BUILD_MS), `build times ${slow.buildsMs.join(', ')}`);
+    assert.equal(slow.firstBuildMs, slow.buildsMs[0]);
+    assert.ok(Number.isNaN(results[1].firstBuildMs), 'a patch whose build() throws has no build time');
   });
 });
