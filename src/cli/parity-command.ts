@@ -21,7 +21,8 @@ export async function parityCommand(argv: string[], signal: AbortSignal): Promis
   const [patch] = expandPatchArgs(positionals);
   const pool = new RenderPool({ size: 1, onLog: printPatchLog });
   // The worker starts while the patch is bundled.
-  void pool.warmUp();
+  // A worker that cannot start fails the renders too, which report it.
+  pool.warmUp().catch(() => undefined);
   try {
     const report = await runParityTest(pool, { path: patch }, { chunk, capture, timeout, maxDuration, signal });
     if (values.json) {

@@ -86,7 +86,8 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
   stopEsbuildWhenIdle(ESBUILD_IDLE_STOP_MS);
   const pool = new RenderPool({ size: Math.min(workers, patches.length), onLog: printPatchLog });
   // The workers start while the first patches are bundled (hello to WAV: 0.23-0.30 -> 0.20-0.25 s in all).
-  void pool.warmUp();
+  // A worker that cannot start fails the renders too, which report it.
+  pool.warmUp().catch(() => undefined);
   const started = performance.now();
   try {
     const outcomes = await Promise.all(

@@ -72,7 +72,12 @@ interface Job {
 
 interface Slot {
   process: RenderProcess;
+  /** Resolves once the worker has loaded node-web-audio-api; never rejects (a worker that dies is replaced). */
   ready: Promise<void>;
+  /** As `ready`, but rejects with the worker's reason when it exits before it is ready (for `warmUp()`). */
+  started: Promise<void>;
+  /** Rejects `started` (no effect once it has settled). */
+  failStart: (error: Error) => void;
   /** True once the process has loaded node-web-audio-api. */
   warm: boolean;
   job?: Job;
@@ -144,10 +149,13 @@ export class RenderPool {
     this.idleWorkerMs = options.idleWorkerMs ?? 30_000;
   }
 
-  /** Starts the workers now instead of at the first render (a warm pool answers the first edit faster). */
+  /**
+   * Starts the workers now instead of at the first render (a warm pool answers the first edit faster). Rejects
+   * with the reason when a worker exits before it is ready (node-web-audio-api missing, say).
+   */
   async warmUp(): Promise<void> {
     while (this.slots.length < this.size) this.slots.push(this.spawn());
-    await Promise.all(this.slots.map((slot) => slot.ready));
+    await Promise.all(this.slots.map((slot) => slot.started));
   }
 
   /** Most renders this pool runs at once. */
@@ -314,6 +322,12 @@ export class RenderPool {
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     const slot = { warm: false, renders: 0, idleSince: performance.now(), peakRssMb: 0 } as Slot;
+    slot.started = new Promise<void>((resolve, reject) => {
+      void ready.then(resolve);
+      slot.failStart = reject;
+    });
+    // Only warmUp() awaits it: a start failure nobody waits for is reported by the render it fails.
+    slot.started.catch(() => undefined);
     slot.ready = ready.then(() => {
       slot.warm = true;
       if (this.spareShape && !slot.job) slot.process.post({ type: 'prepare-spare', shape: this.spareShape });
@@ -327,7 +341,10 @@ export class RenderPool {
         else if (message.type === 'log') this.forwardLog(slot, message);
         else this.onMessage(slot, message);
       },
-      onExit: (exit) => this.onWorkerFailure(slot, exit),
+      onExit: (exit) => {
+        slot.failStart(new Error(`render worker failed to start: ${exit.kind === 'memory' ? 'out of memory' : exit.detail}`));
+        this.onWorkerFailure(slot, exit);
+      },
     });
     return slot;
   }
@@ -414,6 +431,8 @@ export class RenderPool {
       this.endedWorkersPeakMb += slot.peakRssMb;
     }
     slot.process.kill();
+    // Disposal ends starting workers on purpose: a warm-up cut short that way is no failure to report.
+    if (!this.disposed) slot.failStart(new Error('render worker stopped before it was ready'));
     return index >= 0;
   }
 

@@ -225,6 +225,15 @@ describe('render pool: worker processes', function () {
     }
   });
 
+  it('a warm-up whose workers cannot start rejects with their reason instead of waiting for ever', async () => {
+    const pool = new RenderPool({ size: 1, workerScript: fixture('hostile/broken-worker.js') });
+    try {
+      await assert.rejects(pool.warmUp(), /render worker failed to start: exited with code 70: node-web-audio-api failed to load/);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('replaces a worker after `rendersPerWorker` renders, and every worker renders the same samples', async () => {
     const pool = new RenderPool({ size: 1, rendersPerWorker: 3 });
     try {
