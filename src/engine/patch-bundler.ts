@@ -1,6 +1,8 @@
 import type * as esbuild from 'esbuild';
 import { withEsbuild } from './esbuild-api';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PatchError } from './patch-error';
 import type { PatchSource } from './render-types';
 
@@ -16,6 +18,49 @@ export interface PatchBundle {
 
 function loaderFor(file: string): esbuild.Loader {
   return file.endsWith('.ts') ? 'ts' : 'js';
+}
+
+/**
+ * What `import.meta` says of a module file, as esbuild defines: a CommonJS bundle has no `import.meta`, and
+ * without these `new URL('./worklets/x.js', import.meta.url)`, the browser's way to name a worklet module, fails.
+ */
+function importMetaDefines(file: string): Record<string, string> {
+  return {
+    'import.meta.url': JSON.stringify(pathToFileURL(file).href),
+    'import.meta.filename': JSON.stringify(file),
+    'import.meta.dirname': JSON.stringify(path.dirname(file)),
+  };
+}
+
+/** Script files the bundle may pull in, by the loader each needs. */
+const SCRIPT_FILE = /\.[cm]?[jt]s$/;
+
+/**
+ * Gives each imported module that reads `import.meta` its own values (the build's defines hold the entry's). The
+ * module is rewritten by a transform whose inline source map esbuild follows, so errors still point at its text.
+ */
+function importMetaPerModule(entryFile: string): esbuild.Plugin {
+  return {
+    name: 'patchscope-import-meta',
+    setup(build) {
+      build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, async (args) => {
+        if (args.path === entryFile) return undefined;
+        const text = await readFile(args.path, 'utf8');
+        const loader = args.path.endsWith('ts') ? 'ts' : 'js';
+        if (!text.includes('import.meta')) return { contents: text, loader };
+        const result = await build.esbuild.transform(text, {
+          loader,
+          format: 'esm',
+          target: 'esnext',
+          define: importMetaDefines(args.path),
+          sourcemap: 'inline',
+          sourcefile: args.path,
+          logLevel: 'silent',
+        });
+        return { contents: result.code, loader: 'js' };
+      });
+    },
+  };
 }
 
 /** Turns esbuild's first error into a PatchError at the user's own line and column. */
@@ -44,10 +89,15 @@ async function bundle(options: esbuild.BuildOptions, entryFile: string): Promise
   return { file: entryFile, code: js.text, map: absolutiseSources(map.text, path.dirname(map.path)) };
 }
 
-/** esbuild writes map sources relative to the map; tools downstream want absolute paths. */
+/**
+ * esbuild writes map sources as URLs relative to the map ('lib%20(x)' for 'lib (x)'); tools downstream want
+ * absolute paths.
+ */
 function absolutiseSources(mapText: string, mapDir: string): string {
   const map = JSON.parse(mapText) as { sources: string[] };
-  map.sources = map.sources.map((s) => (s.startsWith('<') ? s : path.resolve(mapDir, s)));
+  const base = pathToFileURL(mapDir + path.sep);
+  // A transform's one source is the path given to it, absolute and not escaped.
+  map.sources = map.sources.map((s) => (s.startsWith('<') || path.isAbsolute(s) ? s : fileURLToPath(new URL(s, base))));
   return JSON.stringify(map);
 }
 
@@ -72,6 +122,7 @@ async function transformPatch(text: string, file: string): Promise<PatchBundle> 
       sourcemap: 'external',
       sourcesContent: false,
       sourcefile: file,
+      define: importMetaDefines(file),
       logLevel: 'silent',
     }));
     return { file, code: result.code, map: absolutiseSources(result.map, path.dirname(file)) };
@@ -97,6 +148,8 @@ export async function bundlePatch(source: PatchSource): Promise<PatchBundle> {
     sourcesContent: false,
     outfile: path.join(dir, '__patchscope_bundle__.js'),
     absWorkingDir: dir,
+    define: importMetaDefines(file),
+    plugins: [importMetaPerModule(file)],
   };
   if (source.text !== undefined) {
     return bundle({ ...common, stdin: { contents: source.text, resolveDir: dir, sourcefile: file, loader: loaderFor(file) } }, file);

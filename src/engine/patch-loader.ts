@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { cacheChannelData } from './channel-data-cache';
 import { deferWorkletFetch } from './deferred-fetch';
 import { memoizeImmutableAttributes } from './immutable-attributes';
@@ -99,9 +101,18 @@ export function preparePatchContext(ctx: OfflineAudioContext, bus: AudioNode, pa
   Object.defineProperty(worklet, 'addModule', {
     configurable: true,
     value: async (moduleUrl: string | URL, options?: WorkletOptions): Promise<void> => {
+      // Taken before any await, while the patch's own frame is on the stack: a module that cannot be found or
+      // loaded is reported at the line that asked for it.
+      const callSite = new Error().stack;
+      const atCallSite = (message: string): PatchError => {
+        const loc = locateInStack(callSite, patch.mappers);
+        return new PatchError('runtime', message, loc?.file ?? patch.file, loc?.line, loc?.column);
+      };
       const url = String(moduleUrl);
       if (/^(https?|blob|data):/.test(url)) return addModule(url, options);
-      const file = url.startsWith('file:') ? new URL(url).pathname : path.resolve(patchDir, url);
+      // fileURLToPath decodes what a URL escapes (a folder named 'My Patches' is My%20Patches in one).
+      const file = url.startsWith('file:') ? fileURLToPath(url) : path.resolve(patchDir, url);
+      if (!existsSync(file)) throw atCallSite(`AudioWorklet module ${url} not found (no file ${file})`);
       const bundle = await workletBundler(file);
       const prelude = `Math.random = (${createSeededRandom.toString()})(${patch.info.seed});\n`;
       const code = prelude + bundle.code;
@@ -116,7 +127,10 @@ export function preparePatchContext(ctx: OfflineAudioContext, bus: AudioNode, pa
         setTimeout(resetRaisedThreadPriorities, 5);
       } catch (err) {
         const cause = err instanceof Error ? err : new Error(String(err));
-        throw new PatchError('runtime', `cannot load AudioWorklet module ${url}: ${cause.message}`, file);
+        const message = `cannot load AudioWorklet module ${url}: ${cause.message}`;
+        // An error in the module's own code is shown there; any other at the patch's call.
+        const inModule = locateInStack(cause.stack, patch.mappers);
+        throw inModule ? new PatchError('runtime', message, inModule.file, inModule.line, inModule.column) : atCallSite(message);
       } finally {
         URL.revokeObjectURL(blobUrl);
       }

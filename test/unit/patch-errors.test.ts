@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { ChunkCollector } from '../../src/engine/parity-test';
 import { PatchError } from '../../src/engine/patch-error';
 import { RenderPool } from '../../src/engine/render-pool';
 
@@ -120,5 +123,81 @@ describe('errors point at the patch’s own file, line and column', function () 
     assert.ok(Date.now() - started < 20_000);
     const stats = await pool.stream({ path: fixture('random-seeded.synth.js') });
     assert.equal(stats.info.frames, 24000);
+  });
+});
+
+describe('patches in folders whose names a URL escapes (spaces, parentheses, %, accents)', function () {
+  this.timeout(60_000);
+  let pool: RenderPool;
+  let dir = '';
+  const write = (relative: string, text: string): string => {
+    const file = path.join(dir, relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const HALF = "registerProcessor('half', class extends AudioWorkletProcessor { process(i, o) { i[0].forEach((c, k) => c.forEach((v, n) => (o[0][k][n] = v * 0.5))); return true; } });\n";
+  before(() => {
+    pool = new RenderPool({ size: 1 });
+    dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'patchscope-')), 'My Patches (old) 100% é');
+    write('work lets/half.js', HALF);
+  });
+  after(async () => {
+    await pool.dispose();
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
+
+  it('a throw inside build() keeps its line and column', async () => {
+    const file = write('throws.synth.js', fs.readFileSync(fixture('throws-in-build.synth.js'), 'utf8'));
+    const error = await renderError(pool, file);
+    assert.equal(error.file, file);
+    assert.equal(error.line, 6);
+    assert.equal(error.column, 11);
+  });
+
+  it('a throw in an imported helper names the helper by its own path', async () => {
+    const helper = write('lib (x)/fail.ts', "export function fail(): never {\n  throw new Error('helper failed');\n}\n");
+    const file = write('imports.synth.ts', "import { fail } from './lib (x)/fail';\nexport default { duration: 0.1, build() { fail(); } };\n");
+    const error = await renderError(pool, file);
+    assert.equal(error.message, 'helper failed');
+    assert.equal(error.file, helper);
+    assert.equal(error.line, 2);
+  });
+
+  it('import.meta.url names each module, so new URL(…, import.meta.url) finds a worklet module', async () => {
+    const helper = write('lib (x)/worklet-url.ts', "export const halfUrl = (): URL => new URL('../work lets/half.js', import.meta.url);\nexport const where = (): string => import.meta.filename;\n");
+    const file = write(
+      'meta.synth.ts',
+      [
+        "import { halfUrl, where } from './lib (x)/worklet-url';",
+        'export default {',
+        '  duration: 0.1,',
+        '  channels: 1,',
+        '  async build(ctx: BaseAudioContext, out: AudioNode) {',
+        "    await ctx.audioWorklet.addModule(new URL('./work lets/half.js', import.meta.url));",
+        '    await ctx.audioWorklet.addModule(halfUrl());',
+        `    if (where() !== ${JSON.stringify(helper)} || import.meta.dirname !== ${JSON.stringify(dir)}) throw new Error('import.meta is wrong: ' + where());`,
+        '    const tone = new ConstantSourceNode(ctx);',
+        "    tone.connect(new AudioWorkletNode(ctx, 'half')).connect(out);",
+        '    tone.start();',
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    );
+    const collector = new ChunkCollector();
+    const stats = await pool.stream({ path: file }, { onChunk: (chunk) => collector.add(chunk) });
+    const [samples] = collector.join(stats.info.channels);
+    assert.equal(samples.length, 4800);
+    assert.ok(samples.every((sample) => sample === 0.5), 'the worklet halved the constant 1');
+  });
+
+  it('a worklet module that does not exist is reported at the line that asked for it', async () => {
+    const file = write('missing-worklet.synth.js', "export default {\n  duration: 0.1,\n  async build(ctx, out) {\n    await ctx.audioWorklet.addModule('./work lets/nope.js');\n  },\n};\n");
+    const error = await renderError(pool, file);
+    assert.equal(error.file, file);
+    assert.equal(error.line, 4);
+    assert.equal(error.column, 28); // addModule
+    assert.match(error.message, /AudioWorklet module \.\/work lets\/nope\.js not found/);
   });
 });
