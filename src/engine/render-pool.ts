@@ -613,7 +613,7 @@ export class RenderPool {
           job.reject(
             new PatchError(
               'timeout',
-              `render stopped after ${(timeout / 1000).toFixed(0)} s without progress: is there an endless loop in build() or in an AudioWorkletProcessor's process()? (the limit is the renderTimeout setting)`,
+              `render stopped after ${Number((timeout / 1000).toPrecision(3))} s without progress: is there an endless loop in build() or in an AudioWorkletProcessor's process()? (raise the limit with --timeout in the CLI, or the patchscope.renderTimeout setting)`,
               job.request.source.path,
             ),
           );

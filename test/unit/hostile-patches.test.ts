@@ -126,6 +126,7 @@ describe('hostile patches: engine', function () {
       assert.match(error.message, /2 s without progress/);
       assert.match(error.message, /AudioWorkletProcessor's process\(\)/);
       assert.match(error.message, /renderTimeout setting/);
+      assert.match(error.message, /--timeout in the CLI/);
       // The stuck worker (with its worklet thread spinning) is gone; back at full strength, no thread is left over.
       await small.warmUp();
       await small.stream({ path: fixture('random-seeded.synth.js') });

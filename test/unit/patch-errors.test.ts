@@ -103,6 +103,44 @@ describe('errors point at the patch’s own file, line and column', function () 
     });
   }
 
+  it('a field is found in the default export, not in a comment, a string or a type above it', async () => {
+    const text = [
+      '// A note has a duration: its length in seconds.',
+      "const label = 'seed: 3';",
+      'interface Settings { seed: number; duration: number }',
+      'export default {',
+      '  duration: 2,',
+      '  seed: 3.5,',
+      '  build(ctx: BaseAudioContext, out: AudioNode) {},',
+      '};',
+      '',
+    ].join('\n');
+    const error = await renderError(pool, fixture('shadowed.synth.ts'), text);
+    assert.match(error.message, /seed must be an integer, got 3\.5/);
+    assert.equal(error.line, 6);
+    assert.equal(error.column, 3);
+  });
+
+  it('a value given as a string is named as one', async () => {
+    const error = await renderError(pool, fixture('string.synth.js'), "export default {\n  duration: '2',\n  build() {},\n};\n");
+    assert.match(error.message, /got the string "2"/);
+    assert.equal(error.line, 2);
+  });
+
+  it('a sample rate that is not a whole number is refused at its line, before any render', async () => {
+    const error = await renderError(pool, fixture('fraction.synth.js'), 'export default {\n  duration: 1,\n  sampleRate: 44100.5,\n  build() {},\n};\n');
+    assert.equal(error.kind, 'validation');
+    assert.match(error.message, /sampleRate must be a whole number of hertz/);
+    assert.equal(error.line, 3);
+  });
+
+  it('a missing build() points at the default export', async () => {
+    const error = await renderError(pool, fixture('no-build.synth.js'), 'const x = 1;\n\nexport default { duration: 1 };\n');
+    assert.match(error.message, /build must be a function/);
+    assert.equal(error.line, 3);
+    assert.equal(error.column, 1);
+  });
+
   it('a missing import names the import', async () => {
     const error = await renderError(pool, fixture('missing.synth.js'), "import { pad } from './no-such-module';\nexport default { duration: 1, build() {} };\n");
     assert.equal(error.kind, 'compile');
