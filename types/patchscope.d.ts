@@ -7,13 +7,17 @@
 declare module 'patchscope' {
   /** A synth patch: the default export of a `*.synth.{js,mjs,ts}` module. */
   export interface Patch {
-    /** Length of the render in seconds: finite, greater than 0, at most the configured limit (default 3600). */
+    /**
+     * Length of the render in seconds: finite, greater than 0, at least one frame once rounded to frames at
+     * `sampleRate`, and at most the render's limit (3600 unless the CLI's `--max-duration` or the
+     * `patchscope.maxDuration` setting says otherwise).
+     */
     duration: number;
-    /** Sample rate in hertz (default 48000). */
+    /** Sample rate in hertz, a whole number from 3000 to 768000 (default 48000). */
     sampleRate?: number;
-    /** Number of output channels, 1 to 32 (default 2). */
+    /** Number of output channels, an integer from 1 to 32 (default 2). */
     channels?: number;
-    /** Integer seed for `Math.random`, so every render gives the same samples (default 1). */
+    /** Seed of `Math.random`, an integer (default 1), so every render gives the same samples. */
     seed?: number;
     /**
      * Builds the audio graph. `ctx` is the (offline) audio context; connect the sound to `out`.

@@ -16,7 +16,7 @@ import { LiveRender } from './live-render';
 import { isPatchPath } from '../engine/patch-files';
 import { isInsideFolder, isPlainAbsolutePath } from '../shared/validate';
 import { PreviewPanel } from './preview-panel';
-import { onDidChangeSettings, previewSettings, readSettings } from './settings';
+import { onDidChangeSettings, previewSettings } from './settings';
 import { StatusBar } from './status-bar';
 import { TimingsRecorder } from './timings';
 
@@ -30,13 +30,12 @@ class Patchscope extends Disposable {
   readonly live: LiveRender;
   private readonly statusBar = this._register(new StatusBar());
   private playback: PlaybackFigures | undefined;
-  private settings = readSettings();
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.preview = this._register(
       new PreviewPanel(context.extensionUri, {
-        settings: () => previewSettings(this.settings),
+        settings: () => previewSettings(this.live.settings),
         trusted: () => vscode.workspace.isTrusted,
         patch: () => this.live.patch,
         restorePatch: (patchPath) => this.live.followPath(patchPath),
@@ -51,7 +50,6 @@ class Patchscope extends Disposable {
         () => vscode.workspace.isTrusted,
       ),
     );
-    this.live.updateSettings(this.settings);
     this.wire();
     this.registerCommands();
     this.updateStatusBar();
@@ -82,11 +80,7 @@ class Patchscope extends Disposable {
 
   private wire(): void {
     this._register(
-      onDidChangeSettings((settings) => {
-        this.settings = settings;
-        this.live.updateSettings(settings);
-        this.preview.post({ type: MessageType.Settings, settings: previewSettings(settings) });
-      }),
+      onDidChangeSettings(() => this.live.reloadSettings()),
     );
     this._register(
       vscode.workspace.onDidGrantWorkspaceTrust(() => {

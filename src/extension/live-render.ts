@@ -9,7 +9,7 @@ import { decideOnEdit } from './edit-debouncer';
 import type { PatchDiagnostics } from './diagnostics';
 import { isPatchPath } from '../engine/patch-files';
 import { median } from '../engine/statistics';
-import { readSettings, streamOptions, type PatchscopeSettings } from './settings';
+import { previewSettings, readSettings, streamOptions, type PatchscopeSettings } from './settings';
 import type { TimingsRecorder } from './timings';
 
 /** Starts a streamed render; the engine's `RenderPool.stream` has this shape (the pool remembers each patch's RTF). */
@@ -71,7 +71,7 @@ export class LiveRender extends Disposable {
   private followed: PatchDescriptor | undefined;
   private active: ActiveRender | undefined;
   private nextRenderId = 1;
-  private settings: PatchscopeSettings = readSettings();
+  private currentSettings: PatchscopeSettings;
   private trailingTimer: ReturnType<typeof setTimeout> | undefined;
   private trailingEditAt = 0;
   private previousEditAt: number | undefined;
@@ -97,6 +97,7 @@ export class LiveRender extends Disposable {
     this._register({ dispose: () => this.cancel() });
     const editor = vscode.window.activeTextEditor;
     if (editor && isPatchPath(editor.document.uri.fsPath)) this.followed = describe(editor.document.uri.fsPath);
+    this.currentSettings = readPatchSettings(this.followed);
   }
 
   /** The patch the preview follows. */
@@ -114,9 +115,15 @@ export class LiveRender extends Disposable {
     return this.liveStatus;
   }
 
-  /** Applies new settings to the next render. */
-  updateSettings(settings: PatchscopeSettings): void {
-    this.settings = settings;
+  /** The settings of the followed patch, its folder's overrides included. */
+  get settings(): PatchscopeSettings {
+    return this.currentSettings;
+  }
+
+  /** Reads the settings of the followed patch again, for the next render and the preview. */
+  reloadSettings(): void {
+    this.currentSettings = readPatchSettings(this.followed);
+    this.preview.post({ type: MessageType.Settings, settings: previewSettings(this.currentSettings) });
   }
 
   /** Follows the patch at `patchPath` (revived panel, command argument); renders it when it changed. */
@@ -124,6 +131,7 @@ export class LiveRender extends Disposable {
     if (!isPatchPath(patchPath)) return;
     if (this.followed?.path === patchPath) return;
     this.followed = describe(patchPath);
+    this.reloadSettings();
     this.preview.post({ type: MessageType.Patch, patch: this.followed });
     this.preview.setTitle(this.followed);
     this.setStatus(emptyStatus(this.followed));
@@ -161,8 +169,9 @@ export class LiveRender extends Disposable {
   private onDocumentChanged(event: vscode.TextDocumentChangeEvent): void {
     const editAt = epochNow();
     if (event.contentChanges.length === 0 || event.document.uri.fsPath !== this.followed?.path) return;
-    // Cancel at once: the render in progress plays text that no longer exists.
+    // On save or off, an edit renders nothing, so the render in progress keeps playing until the next one starts.
     if (this.settings.autoRender !== 'onType') return;
+    // Cancel at once: the render in progress plays text that no longer exists.
     this.abortActive();
     const decision = decideOnEdit(editAt, this.previousEditAt, this.settings.debounceMs, this.trailingTimer !== undefined);
     this.previousEditAt = editAt;
@@ -295,6 +304,11 @@ export class LiveRender extends Disposable {
 
 function describe(patchPath: string): PatchDescriptor {
   return { path: patchPath, name: path.basename(patchPath) };
+}
+
+/** Settings as they apply to `patch` (a folder's settings override the workspace's), as the render commands read them. */
+function readPatchSettings(patch: PatchDescriptor | undefined): PatchscopeSettings {
+  return readSettings(patch ? vscode.Uri.file(patch.path) : undefined);
 }
 
 function emptyStatus(patch: PatchDescriptor | undefined): LiveRenderStatus {

@@ -10,10 +10,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): PatchscopeSetti
   return parseSettings((key) => config.get(key));
 }
 
-/** Calls `listener` with fresh settings whenever any Patchscope setting changes. */
-export function onDidChangeSettings(listener: (settings: PatchscopeSettings) => void): IDisposable {
+/** Calls `listener` whenever a Patchscope setting changes in any scope; it reads the settings for its own scope. */
+export function onDidChangeSettings(listener: () => void): IDisposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {
-    if (event.affectsConfiguration(SETTINGS_SECTION)) listener(readSettings());
+    if (event.affectsConfiguration(SETTINGS_SECTION)) listener();
   });
 }
 

@@ -13,7 +13,7 @@ export class StatusBar extends Disposable {
     this.item.command = COMMANDS.openPreview.id;
   }
 
-  /** Redraws the item; hides it unless a patch is followed or the preview is open. */
+  /** Redraws the item; hides it unless the preview is open or the active editor holds a patch. */
   update(figures: StatusFigures, patchEditorActive: boolean): void {
     if (!figures.previewOpen && !patchEditorActive) {
       this.item.hide();

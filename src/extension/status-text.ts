@@ -11,7 +11,7 @@ export interface StatusFigures {
   trusted: boolean;
 }
 
-/** `0.083` -> `0.08`, small values with two significant digits. */
+/** A real-time factor for display: `12.3` -> `12`, `0.456` -> `0.46`, `0.0834` -> `0.083` (two significant digits below 0.1). */
 export function formatRtf(rtf: number | undefined): string {
   if (rtf === undefined || !Number.isFinite(rtf)) return '–';
   return rtf >= 10 ? rtf.toFixed(0) : rtf >= 0.1 ? rtf.toFixed(2) : rtf.toPrecision(2);

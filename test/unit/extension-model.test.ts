@@ -144,6 +144,8 @@ describe('status text', () => {
     assert.equal(text, '$(unmute) RTF 0.083 · sound 48.3 ms · 2.4 s buf');
     assert.deepEqual(lines.find(([k]) => k === 'Chunk size'), ['Chunk size', '50.0 ms (2400 frames)']);
     assert.equal(formatRtf(12.3), '12');
+    assert.equal(formatRtf(0.456), '0.46');
+    assert.equal(formatRtf(0.0834), '0.083');
     assert.equal(formatMs(150.4), '150 ms');
   });
 
