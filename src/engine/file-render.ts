@@ -1,6 +1,7 @@
 import { AtomicFile } from './atomic-file';
 import { OutputAnalyser, outputWarnings, refuseNonFinite, type OutputReport } from './output-analysis';
 import { retainedOutputWarning } from './output-release';
+import { PatchError } from './patch-error';
 import type { RenderPool } from './render-pool';
 import type { PatchInfo, PatchSource, StreamOptions, StreamStats } from './render-types';
 import { renderVideo, type RenderVideoOptions, type RenderVideoResult } from './video-render';
@@ -68,7 +69,7 @@ export async function renderToMp4(
 ): Promise<Mp4RenderResult> {
   const analyser = new OutputAnalyser();
   let stats: StreamStats | undefined;
-  const result = await renderVideo(
+  const rendering = renderVideo(
     async (sink, signal) => {
       stats = await pool.stream(source, {
         ...options,
@@ -84,6 +85,10 @@ export async function renderToMp4(
     },
     { ...video, signal: options.signal },
   );
+  // Cancelled by the caller, it says so as a render to WAV does (the encoder's own abort reads "operation aborted").
+  const result = await rendering.catch((error: unknown) => {
+    throw options.signal?.aborted ? new PatchError('cancelled', 'render cancelled', source.path) : error;
+  });
   const output = analyser.report();
   return { ...result, output, warnings: fileRenderWarnings(output, stats) };
 }

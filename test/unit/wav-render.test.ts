@@ -104,6 +104,27 @@ describe('render to WAV in the worker', function () {
     }
   });
 
+  it('a render to WAV or MP4 cancelled by its caller fails the same way, and leaves no file', async () => {
+    const long = path.join(root, 'test', 'fixtures', 'hostile', 'long.synth.js');
+    const cancelled = async (render: (signal: AbortSignal, onProgress: () => void) => Promise<unknown>): Promise<unknown> => {
+      const controller = new AbortController();
+      return render(controller.signal, () => controller.abort()).then(
+        () => assert.fail('the render was not cancelled'),
+        (err: unknown) => err,
+      );
+    };
+    const errors = [
+      await cancelled((signal, onProgress) => renderToWav(pool, { path: long }, path.join(dir, 'long.wav'), 'pcm16', { signal, onProgress })),
+      await cancelled((signal, onProgress) => renderToMp4(pool, { path: long }, { width: 320, height: 180, fps: 10, destination: path.join(dir, 'long.mp4') }, { signal, onProgress })),
+    ];
+    for (const [format, error] of [['WAV', errors[0]], ['MP4', errors[1]]] as const) {
+      assert.ok(error instanceof PatchError, `${format}: ${String(error)}`);
+      assert.equal(error.kind, 'cancelled', format);
+      assert.equal(error.message, 'render cancelled', format);
+    }
+    assert.deepEqual(fs.readdirSync(dir), [], 'no file and no temporary file');
+  });
+
   it('removes the temporary file when the worker dies mid-write, and names the failure', async () => {
     // One worker, so the one rendering is the one killed.
     const single = new RenderPool({ size: 1 });
