@@ -7,8 +7,7 @@ import { RenderPool } from '../engine/render-pool';
 import { median } from '../engine/statistics';
 import { captureChoice, positiveInteger, positiveNumber } from './options';
 import type { Seconds } from '../engine/units';
-import { expandPatchArgs } from './patch-args';
-import { UsageError } from './usage';
+import { expandSinglePatchArg } from './patch-args';
 
 /** Figures of one patch: one-shot and streamed render times in one warm process. */
 export interface PatchBenchFigures {
@@ -119,14 +118,13 @@ export async function benchCommand(argv: string[], signal: AbortSignal): Promise
     allowPositionals: true,
     options: { capture: { type: 'string' }, json: { type: 'boolean' }, runs: { type: 'string' }, 'max-duration': { type: 'string' } },
   });
-  if (positionals.length !== 1) throw new UsageError('bench takes exactly one patch');
   const options: PatchBenchOptions = {
     capture: captureChoice(values.capture),
     runs: positiveInteger('runs', values.runs),
     maxDuration: positiveNumber('max-duration', values['max-duration']),
     signal,
   };
-  const [patch] = expandPatchArgs(positionals);
+  const patch = expandSinglePatchArg('bench', positionals);
   const pool = new RenderPool({ size: 1, onLog: printPatchLog });
   try {
     const figures = await benchPatch(pool, patch, options);

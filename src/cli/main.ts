@@ -3,11 +3,22 @@ import { benchCommand } from './bench-command';
 import { parityCommand } from './parity-command';
 import { renderCommand } from './render-command';
 import { USAGE, UsageError } from './usage';
+import { version } from '../../package.json';
 import { removeOpenTemporaryFilesSync } from '../engine/atomic-file';
 import { PatchError } from '../engine/patch-error';
 
+/** True when the command's arguments ask for help (before any `--`, after which a name is a patch's). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if ((command === 'render' || command === 'parity' || command === 'bench') && asksForHelp(rest)) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {
@@ -34,6 +45,9 @@ async function main(argv: string[]): Promise<number> {
       case 'help':
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
+      case '--version':
+        process.stdout.write(`${version}\n`);
+        return 0;
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

@@ -3,8 +3,7 @@ import { runParityTest } from '../engine/parity-test';
 import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
 import { captureChoice, chunkChoice, positiveNumber } from './options';
-import { expandPatchArgs } from './patch-args';
-import { UsageError } from './usage';
+import { expandSinglePatchArg } from './patch-args';
 
 /** `patchscope parity`: one-shot vs streamed; exit 1 unless bit-exact. */
 export async function parityCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -13,12 +12,11 @@ export async function parityCommand(argv: string[], signal: AbortSignal): Promis
     allowPositionals: true,
     options: { chunk: { type: 'string' }, capture: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' }, 'max-duration': { type: 'string' } },
   });
-  if (positionals.length !== 1) throw new UsageError('parity takes exactly one patch');
   const chunk = chunkChoice(values.chunk);
   const capture = captureChoice(values.capture);
   const timeout = positiveNumber('timeout', values.timeout);
   const maxDuration = positiveNumber('max-duration', values['max-duration']);
-  const [patch] = expandPatchArgs(positionals);
+  const patch = expandSinglePatchArg('parity', positionals);
   const pool = new RenderPool({ size: 1, onLog: printPatchLog });
   // The worker starts while the patch is bundled.
   // A worker that cannot start fails the renders too, which report it.

@@ -1,39 +1,130 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isPatchPath } from '../engine/patch-files';
 import { UsageError } from './usage';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
-/** Expands patch arguments (paths or globs) into existing files, in the order given, without duplicates. */
+const PATCH_NAMES = 'a patch is NAME.synth.js, NAME.synth.mjs or NAME.synth.ts';
+
+/** Most names listed when a glob matched more patches than a command takes. */
+const LISTED_MATCHES = 10;
+
+/** A path as the user would write it from `cwd`. */
+function shown(file: string, cwd: string): string {
+  return path.relative(cwd, file) || file;
+}
+
+/** The file's status, or undefined when there is none (a missing file, or a file where a folder was expected). */
+function statIfAny(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/** True when `file` is a patch file (a folder named like one is not). */
+function isPatchFile(file: string): boolean {
+  return isPatchPath(file) && statIfAny(file)?.isFile() === true;
+}
+
+/**
+ * Expands patch arguments (paths or globs) into existing patch files, in the order given, without duplicates.
+ * A glob keeps only the patch files it matches; a file named outright must be a patch.
+ */
 export function expandPatchArgs(args: readonly string[], cwd = process.cwd()): string[] {
   const files: string[] = [];
   for (const arg of args) {
     if (GLOB_CHARS.test(arg)) {
-      const matches = fs.globSync(arg, { cwd }).map((match) => path.resolve(cwd, match)).sort();
-      if (matches.length === 0) throw new UsageError(`no patch matches ${arg}`);
-      files.push(...matches);
+      const matches = fs.globSync(arg, { cwd }).map((match) => path.resolve(cwd, match));
+      const patches = matches.filter(isPatchFile).sort();
+      if (patches.length === 0) throw new UsageError(`no patch matches ${arg}${matches.length > 0 ? ` (${PATCH_NAMES})` : ''}`);
+      files.push(...patches);
     } else {
       const file = path.resolve(cwd, arg);
-      if (!fs.existsSync(file)) throw new UsageError(`${arg}: no such file`);
-      if (fs.statSync(file).isDirectory()) throw new UsageError(`${arg} is a folder: give patch files or a glob such as '${path.join(arg, '*.synth.*')}'`);
+      const stats = statIfAny(file);
+      if (!stats) throw new UsageError(`${arg}: no such file`);
+      if (stats.isDirectory()) throw new UsageError(`${arg} is a folder: give patch files or a glob such as '${path.join(arg, '*.synth.*')}'`);
+      if (!isPatchPath(file)) throw new UsageError(`${arg} is not a patch: ${PATCH_NAMES}`);
       files.push(file);
     }
   }
   return [...new Set(files)];
 }
 
+/** The one patch `command` (parity, bench) works on: refuses several arguments, and a glob that matches several patches. */
+export function expandSinglePatchArg(command: string, args: readonly string[], cwd = process.cwd()): string {
+  if (args.length !== 1) throw new UsageError(`${command} takes exactly one patch, got ${args.length}`);
+  const patches = expandPatchArgs(args, cwd);
+  if (patches.length > 1) {
+    const names = patches.slice(0, LISTED_MATCHES).map((patch) => shown(patch, cwd));
+    if (patches.length > LISTED_MATCHES) names.push('...');
+    throw new UsageError(`${command} takes one patch; '${args[0]}' matched ${patches.length}: ${names.join(', ')}`);
+  }
+  return patches[0];
+}
+
+/** Where `--out` sends the outputs: beside each patch (no `--out`), into a folder, or to one file. */
+export type OutputTarget = { kind: 'beside' } | { kind: 'folder'; folder: string; given: string } | { kind: 'file'; file: string; given: string };
+
 /**
- * Where each patch's output goes: `--out` names a file for a single patch, a folder otherwise (an existing
- * folder, or a path ending in a separator); without `--out`, beside the patch.
+ * Reads `--out`: a folder when it is an existing folder, ends in a separator, or several patches are rendered
+ * (then it must not be an existing file); one file otherwise.
  */
-export function outputPaths(patches: readonly string[], out: string | undefined, extension: string, nameOf: (patch: string) => string): string[] {
-  if (out === undefined) return patches.map((patch) => path.join(path.dirname(patch), `${nameOf(patch)}.${extension}`));
-  const resolved = path.resolve(out);
-  const isFolder = out.endsWith('/') || out.endsWith(path.sep) || (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) || patches.length > 1;
-  if (!isFolder) return [resolved];
-  fs.mkdirSync(resolved, { recursive: true });
-  const paths = patches.map((patch) => path.join(resolved, `${nameOf(patch)}.${extension}`));
-  const clash = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (clash) throw new UsageError(`two patches would both write ${clash}`);
-  return paths;
+export function outputTarget(out: string | undefined, patchCount: number, cwd = process.cwd()): OutputTarget {
+  if (out === undefined) return { kind: 'beside' };
+  const resolved = path.resolve(cwd, out);
+  const existing = statIfAny(resolved);
+  if (out.endsWith('/') || out.endsWith(path.sep) || existing?.isDirectory()) return { kind: 'folder', folder: resolved, given: out };
+  if (patchCount > 1) {
+    if (existing) throw new UsageError(`--out must be a folder when several patches are rendered, and ${out} is a file`);
+    return { kind: 'folder', folder: resolved, given: out };
+  }
+  return { kind: 'file', file: resolved, given: out };
+}
+
+/** True when the two paths name one file: the same path, or (both existing) the same inode through a link. */
+function isSameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  const statA = statIfAny(a);
+  const statB = statIfAny(b);
+  return statA !== undefined && statB !== undefined && statA.dev === statB.dev && statA.ino === statB.ino;
+}
+
+/** Creates `folder` and its parents for `--out`; a file in their way is a usage error. */
+function createFolder(folder: string, given: string): void {
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new UsageError(`--out ${given}: cannot create the folder ${folder}: a file is in the way`);
+    throw err;
+  }
+}
+
+/**
+ * Each patch's output path for `target`, named `nameOf(patch).extension` in a folder or beside the patch.
+ * Refuses two patches writing one file and an output that is one of the patches, and only then creates the
+ * folders `--out` needs, so that a refused command leaves none behind.
+ */
+export function outputPaths(patches: readonly string[], target: OutputTarget, extension: string, nameOf: (patch: string) => string, cwd = process.cwd()): string[] {
+  const outputs =
+    target.kind === 'file'
+      ? [target.file]
+      : patches.map((patch) => path.join(target.kind === 'folder' ? target.folder : path.dirname(patch), `${nameOf(patch)}.${extension}`));
+  const clash = outputs.find((output, index) => outputs.indexOf(output) !== index);
+  if (clash) {
+    const writers = patches.filter((_patch, index) => outputs[index] === clash).map((patch) => shown(patch, cwd));
+    throw new UsageError(`two patches would both write ${shown(clash, cwd)} (${writers.join(', ')}): render them one at a time, each with its own --out FILE`);
+  }
+  for (const output of outputs) {
+    const overwritten = patches.find((patch) => isSameFile(output, patch));
+    if (overwritten) throw new UsageError(`${target.kind === 'file' ? `--out ${target.given}` : `the output ${shown(output, cwd)}`} is the patch ${shown(overwritten, cwd)}: rendering would overwrite it`);
+  }
+  if (target.kind === 'folder') createFolder(target.folder, target.given);
+  if (target.kind === 'file') createFolder(path.dirname(target.file), target.given);
+  return outputs;
 }

@@ -9,8 +9,8 @@ import { peakRssMb as processPeakRssMb } from '../engine/peak-memory';
 import { printPatchLog } from './patch-output';
 import { RenderPool } from '../engine/render-pool';
 import { stopEsbuildWhenIdle } from '../engine/esbuild-api';
-import { captureChoice, colormapName, frequencyScale, positiveInteger, positiveNumber, videoMode, videoSize, wavFormat } from './options';
-import { expandPatchArgs, outputPaths } from './patch-args';
+import { captureChoice, colormapName, constantRateFactor, fftSize, formatChoice, frameRate, frequencyScale, nonEmpty, outputFormat, positiveInteger, positiveNumber, videoMode, videoSize, wavFormat } from './options';
+import { expandPatchArgs, outputPaths, outputTarget } from './patch-args';
 import { ProgressDisplay } from './progress';
 import { UsageError } from './usage';
 
@@ -58,8 +58,7 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
     },
   });
   if (positionals.length === 0) throw new UsageError('render needs at least one patch');
-  const format = values.format ?? 'wav';
-  if (format !== 'wav' && format !== 'mp4') throw new UsageError(`--format must be wav or mp4, got '${format}'`);
+  const chosenFormat = formatChoice(values.format);
   const sampleFormat = wavFormat(values['bit-depth']);
   const workers = positiveInteger('workers', values.workers) ?? os.availableParallelism();
   const timeout = positiveNumber('timeout', values.timeout);
@@ -67,19 +66,20 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
   const capture = captureChoice(values.capture);
   const video = {
     ...videoSize(values.size),
-    fps: positiveNumber('fps', values.fps),
+    fps: frameRate(values.fps),
     colormap: colormapName(values.colormap),
     scale: frequencyScale(values.scale),
-    fftSize: positiveInteger('fft-size', values['fft-size']),
-    crf: values.crf === undefined ? undefined : Number(values.crf),
-    preset: values.preset,
+    fftSize: fftSize(values['fft-size']),
+    crf: constantRateFactor(values.crf),
+    preset: nonEmpty('preset', values.preset),
     mode: videoMode(values.mode),
     waveform: values.waveform,
-    ffmpegPath: values.ffmpeg,
+    ffmpegPath: nonEmpty('ffmpeg', values.ffmpeg),
   };
-  if (video.crf !== undefined && !(Number.isInteger(video.crf) && video.crf >= 0 && video.crf <= 51)) throw new UsageError(`--crf must be a whole number from 0 to 51, got '${values.crf}'`);
   const patches = expandPatchArgs(positionals);
-  const outputs = outputPaths(patches, values.out, format, patchBaseName);
+  const target = outputTarget(nonEmpty('out', values.out), patches.length);
+  const format = outputFormat(chosenFormat, target.kind === 'file' ? target.given : undefined);
+  const outputs = outputPaths(patches, target, format, patchBaseName);
   const json = values.json === true;
   const progress = new ProgressDisplay(process.stderr, patches.length);
   // Each patch is bundled when its render starts: between those, esbuild's service need not stay resident.
