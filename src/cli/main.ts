@@ -30,15 +30,23 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('\ninterrupted: cancelling renders...\n');
     controller.abort();
   });
-  process.on('SIGTERM', () => controller.abort());
+  let terminated = false;
+  process.on('SIGTERM', () => {
+    terminated = true;
+    process.stderr.write('\nterminated: cancelling renders...\n');
+    controller.abort();
+  });
+  // 128 + the signal's number, as shells report a process ended by it.
+  const interruptedCode = (): number => (terminated ? 143 : 130);
+  const asInterrupted = (code: number): number => (code === 130 ? interruptedCode() : code);
   try {
     switch (command) {
       case 'render':
-        return await renderCommand(rest, controller.signal);
+        return asInterrupted(await renderCommand(rest, controller.signal));
       case 'parity':
-        return await parityCommand(rest, controller.signal);
+        return asInterrupted(await parityCommand(rest, controller.signal));
       case 'bench':
-        return await benchCommand(rest, controller.signal);
+        return asInterrupted(await benchCommand(rest, controller.signal));
       case undefined:
       case '-h':
       case '--help':
@@ -58,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof PatchError) {
       process.stderr.write(`${err.format()}\n`);
-      return controller.signal.aborted ? 130 : 1;
+      return controller.signal.aborted ? interruptedCode() : 1;
     }
     process.stderr.write(`patchscope: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

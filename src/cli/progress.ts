@@ -4,6 +4,8 @@ import type { Frames } from '../engine/units';
 export class ProgressDisplay {
   private readonly done = new Map<string, number>();
   private readonly totals = new Map<string, Frames>();
+  /** Renders that ended, rendered or failed: a failure counts as done, so the bar still reaches the end. */
+  private readonly ended = new Set<string>();
   private lastDraw = 0;
   private lastLogged = new Map<string, number>();
 
@@ -37,10 +39,15 @@ export class ProgressDisplay {
     }
   }
 
+  /** Records that a render ended, rendered or failed. */
+  end(name: string): void {
+    this.ended.add(name);
+  }
+
   private draw(): void {
-    let sum = 0;
-    for (const [name, done] of this.done) sum += done / Math.max(1, this.totals.get(name) ?? 1);
-    const finished = [...this.done].filter(([name, done]) => done >= (this.totals.get(name) ?? Infinity)).length;
+    let sum = this.ended.size;
+    for (const [name, done] of this.done) if (!this.ended.has(name)) sum += done / Math.max(1, this.totals.get(name) ?? 1);
+    const finished = this.ended.size;
     const fraction = sum / Math.max(1, this.total);
     const width = 30;
     const filled = Math.round(fraction * width);
@@ -51,7 +58,7 @@ export class ProgressDisplay {
   line(text: string): void {
     if (this.isTerminal && !this.quiet) this.stream.write('\r\x1b[2K');
     this.stream.write(`${text}\n`);
-    if (this.isTerminal && !this.quiet && this.done.size > 0) this.draw();
+    if (this.isTerminal && !this.quiet && (this.done.size > 0 || this.ended.size > 0)) this.draw();
   }
 
   /** Clears the bar. */

@@ -116,11 +116,13 @@ export async function renderCommand(argv: string[], signal: AbortSignal): Promis
             wallMs = performance.now() - patchStarted;
             warnings = result.warnings;
           }
+          progress.end(name);
           progress.line(`${name} -> ${path.relative(process.cwd(), output) || output} (${seconds.toFixed(2)} s of audio in ${(wallMs / 1000).toFixed(2)} s, peak ${report.peakDbfs.toFixed(1)} dBFS)`);
           for (const warning of warnings) progress.line(`${name}: warning: ${warning}`);
           return { patch, output, ok: true, seconds, wallMs, bytes, peakDbfs: report.peakDbfs, clippedSamples: report.clippedSamples, warnings };
         } catch (err) {
           const message = err instanceof PatchError ? err.format() : `${name}: ${err instanceof Error ? err.message : String(err)}`;
+          progress.end(name);
           progress.line(message);
           return { patch, output, ok: false, error: message };
         }

@@ -32,4 +32,4 @@ Commands:
       --runs N               Timed renders of each kind (default 3)
       --capture NAME --max-duration SECONDS --json
 
-Exit codes: 0 success, 1 a render failed or parity differed, 2 usage error, 130 interrupted.`;
+Exit codes: 0 success, 1 a render failed or parity differed, 2 usage error, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).`;

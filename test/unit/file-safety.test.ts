@@ -261,6 +261,14 @@ describe('file safety', function () {
     });
   });
 
+  it('SIGTERM on `patchscope render` cancels as Ctrl+C does, exits 143 and leaves no file', async () => {
+    const { code, stderr, sawProgress } = await spawnCli(['render', hostile('long.synth.js'), '--out', dir + path.sep], /\d+%/, 1, 'SIGTERM');
+    assert.ok(sawProgress, `progress was printed before SIGTERM: ${stderr}`);
+    assert.equal(code, 143, stderr);
+    assert.match(stderr, /terminated: cancelling renders/);
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
+
   for (const format of ['wav', 'mp4'] as const) {
     it(`Ctrl+C on \`patchscope render --format ${format}\` exits 130 and leaves no file`, async () => {
       const args = ['render', hostile('long.synth.js'), '--format', format, '--out', dir + path.sep, ...(format === 'mp4' ? ['--size', '320x180', '--fps', '15'] : [])];
@@ -283,8 +291,8 @@ describe('file safety', function () {
   }
 });
 
-/** Runs the CLI; with `interruptOn`, sends SIGINT `interrupts` times once stderr matches it. */
-function spawnCli(args: string[], interruptOn?: RegExp, interrupts = 1): Promise<{ code: number | null; stderr: string; sawProgress: boolean }> {
+/** Runs the CLI; with `interruptOn`, sends `signal` `interrupts` times once stderr matches it. */
+function spawnCli(args: string[], interruptOn?: RegExp, interrupts = 1, signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null; stderr: string; sawProgress: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -295,7 +303,7 @@ function spawnCli(args: string[], interruptOn?: RegExp, interrupts = 1): Promise
       stderr += text;
       if (interruptOn && !sawProgress && interruptOn.test(stderr)) {
         sawProgress = true;
-        for (let i = 0; i < interrupts; i++) child.kill('SIGINT');
+        for (let i = 0; i < interrupts; i++) child.kill(signal);
       }
     });
     child.stdout.resume();
