@@ -14,7 +14,12 @@ export interface PatchBundle {
   code: string;
   /** The source map (JSON text) of `code`, with absolute source paths. */
   map: string;
+  /** Every file bundled (absolute paths), the entry first. */
+  inputs: string[];
 }
+
+/** Unsaved text by absolute path, used in place of the files on disk. */
+export type ModuleOverlays = Readonly<Record<string, string>>;
 
 function loaderFor(file: string): esbuild.Loader {
   return file.endsWith('.ts') ? 'ts' : 'js';
@@ -36,16 +41,17 @@ function importMetaDefines(file: string): Record<string, string> {
 const SCRIPT_FILE = /\.[cm]?[jt]s$/;
 
 /**
- * Gives each imported module that reads `import.meta` its own values (the build's defines hold the entry's). The
- * module is rewritten by a transform whose inline source map esbuild follows, so errors still point at its text.
+ * Loads each imported module from `overlays` (unsaved editor text) or from disk, and gives each that reads
+ * `import.meta` its own values (the build's defines hold the entry's): such a module is rewritten by a transform
+ * whose inline source map esbuild follows, so errors still point at its text.
  */
-function importMetaPerModule(entryFile: string): esbuild.Plugin {
+function importMetaPerModule(entryFile: string, overlays: ModuleOverlays | undefined): esbuild.Plugin {
   return {
     name: 'patchscope-import-meta',
     setup(build) {
       build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, async (args) => {
         if (args.path === entryFile) return undefined;
-        const text = await readFile(args.path, 'utf8');
+        const text = overlays?.[args.path] ?? (await readFile(args.path, 'utf8'));
         const loader = args.path.endsWith('ts') ? 'ts' : 'js';
         if (!text.includes('import.meta')) return { contents: text, loader };
         const result = await build.esbuild.transform(text, {
@@ -79,14 +85,18 @@ function compileError(err: unknown, fallbackFile: string, workingDir: string): P
 async function bundle(options: esbuild.BuildOptions, entryFile: string): Promise<PatchBundle> {
   let result: esbuild.BuildResult<{ write: false }>;
   try {
-    result = await withEsbuild((api) => api.build({ ...options, write: false, logLevel: 'silent' } as esbuild.BuildOptions & { write: false }));
+    result = await withEsbuild((api) => api.build({ ...options, write: false, metafile: true, logLevel: 'silent' } as esbuild.BuildOptions & { write: false }));
   } catch (err) {
     throw compileError(err, entryFile, options.absWorkingDir ?? path.dirname(entryFile));
   }
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
   if (!js || !map) throw new PatchError('compile', 'bundler produced no output', entryFile);
-  return { file: entryFile, code: js.text, map: absolutiseSources(map.text, path.dirname(map.path)) };
+  const workingDir = options.absWorkingDir ?? path.dirname(entryFile);
+  // esbuild names inputs relative to its working folder; stdin (unsaved entry text) is the entry itself.
+  const bundled = Object.keys(result.metafile?.inputs ?? {}).map((input) => (input === '<stdin>' ? entryFile : path.resolve(workingDir, input)));
+  const inputs = [...new Set([entryFile, ...bundled])];
+  return { file: entryFile, code: js.text, map: absolutiseSources(map.text, path.dirname(map.path)), inputs };
 }
 
 /**
@@ -125,7 +135,7 @@ async function transformPatch(text: string, file: string): Promise<PatchBundle> 
       define: importMetaDefines(file),
       logLevel: 'silent',
     }));
-    return { file, code: result.code, map: absolutiseSources(result.map, path.dirname(file)) };
+    return { file, code: result.code, map: absolutiseSources(result.map, path.dirname(file)), inputs: [file] };
   } catch (err) {
     throw compileError(err, file, path.dirname(file));
   }
@@ -138,6 +148,7 @@ async function transformPatch(text: string, file: string): Promise<PatchBundle> 
 export async function bundlePatch(source: PatchSource): Promise<PatchBundle> {
   const file = path.resolve(source.path);
   const dir = path.dirname(file);
+  // Without imports, other modules' unsaved text cannot matter.
   if (source.text !== undefined && !mayImport(source.text)) return transformPatch(source.text, file);
   const common: esbuild.BuildOptions = {
     bundle: true,
@@ -149,7 +160,7 @@ export async function bundlePatch(source: PatchSource): Promise<PatchBundle> {
     outfile: path.join(dir, '__patchscope_bundle__.js'),
     absWorkingDir: dir,
     define: importMetaDefines(file),
-    plugins: [importMetaPerModule(file)],
+    plugins: [importMetaPerModule(file, source.overlays)],
   };
   if (source.text !== undefined) {
     return bundle({ ...common, stdin: { contents: source.text, resolveDir: dir, sourcefile: file, loader: loaderFor(file) } }, file);
@@ -157,10 +168,24 @@ export async function bundlePatch(source: PatchSource): Promise<PatchBundle> {
   return bundle({ ...common, entryPoints: [file] }, file);
 }
 
+/** Loads modules from `overlays` (unsaved editor text) where they have an entry, else from disk as esbuild does. */
+function overlaid(overlays: ModuleOverlays): esbuild.Plugin {
+  return {
+    name: 'patchscope-overlays',
+    setup(build) {
+      build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, (args) => {
+        const text = overlays[args.path];
+        return text === undefined ? undefined : { contents: text, loader: args.path.endsWith('ts') ? 'ts' : 'js' };
+      });
+    },
+  };
+}
+
 /** Bundles an AudioWorklet module (and its imports) into one self-contained ES module. */
-export async function bundleWorkletModule(file: string): Promise<PatchBundle> {
+export async function bundleWorkletModule(file: string, overlays?: ModuleOverlays): Promise<PatchBundle> {
   return bundle(
     {
+      plugins: overlays ? [overlaid(overlays)] : [],
       entryPoints: [file],
       bundle: true,
       format: 'esm',

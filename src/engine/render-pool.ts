@@ -8,7 +8,7 @@ import type { PatchInfo, PatchLogEntry, PatchSource, RenderedAudio, RenderOption
 import type { FromWorker, WorkerRenderRequest, WorkerWavOutput, WorkerWavResult } from './worker-protocol';
 import type { ContextShape } from './spare-context';
 import { readFile } from 'node:fs/promises';
-import { bundlePatch, bundleWorkletModule } from './patch-bundler';
+import { bundlePatch, bundleWorkletModule, type ModuleOverlays } from './patch-bundler';
 import { RenderProcess, type RenderProcessExit } from './render-process';
 import type { Milliseconds, RealTimeFactor, Seconds } from './units';
 
@@ -68,6 +68,10 @@ interface Job {
   usedWorklet?: boolean;
   /** The render has handed over its first chunk (or, to a file, reported its first progress). */
   pastStart?: boolean;
+  /** Unsaved text of the modules the patch's worklet modules may import (see PatchSource.overlays). */
+  overlays?: ModuleOverlays;
+  /** Every file the render has read so far (see RenderOptions.onInputs). */
+  inputs: Set<string>;
 }
 
 interface Slot {
@@ -263,11 +267,19 @@ export class RenderPool {
     // The text also points validation errors at the offending field: read it when the caller had none.
     const text = source.text ?? (await readFile(source.path, 'utf8').catch(() => undefined));
     // The text read here is the text compiled, so error positions always point into what ran.
-    const bundle = await bundlePatch({ path: source.path, text });
-    return this.enqueue(mode, { path: source.path, text }, bundle, options, wav);
+    const bundle = await bundlePatch({ path: source.path, text, overlays: source.overlays });
+    options.onInputs?.(bundle.inputs);
+    return this.enqueue(mode, { path: source.path, text }, bundle, options, wav, source.overlays);
   }
 
-  private enqueue(mode: 'stream' | 'oneshot', source: PatchSource, bundle: WorkerRenderRequest['bundle'], options: StreamOptions, wav: WorkerWavOutput | undefined): Promise<JobResult> {
+  private enqueue(
+    mode: 'stream' | 'oneshot',
+    source: PatchSource,
+    bundle: WorkerRenderRequest['bundle'],
+    options: StreamOptions,
+    wav: WorkerWavOutput | undefined,
+    overlays: ModuleOverlays | undefined,
+  ): Promise<JobResult> {
     if (this.disposed) return Promise.reject(new PatchError('cancelled', 'render pool disposed', source.path));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new PatchError('cancelled', 'render cancelled', source.path));
@@ -290,6 +302,8 @@ export class RenderPool {
         lastProgressAt: performance.now(),
         lastFrames: 0,
         chunksInHand: new Set(),
+        overlays,
+        inputs: new Set(bundle.inputs),
       };
       const onAbort = (): void => this.cancel(job);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -351,8 +365,15 @@ export class RenderPool {
 
   /** Bundles a worklet module a worker's patch asked for, and answers that worker. */
   private bundleWorkletFor(slot: Slot, requestId: number, file: string): void {
-    bundleWorkletModule(file).then(
-      (bundle) => slot.process.post({ type: 'worklet-bundle', requestId, bundle }),
+    const job = slot.job;
+    bundleWorkletModule(file, job?.overlays).then(
+      (bundle) => {
+        if (job && slot.job === job && bundle.inputs.some((input) => !job.inputs.has(input))) {
+          for (const input of bundle.inputs) job.inputs.add(input);
+          job.options.onInputs?.([...job.inputs]);
+        }
+        slot.process.post({ type: 'worklet-bundle', requestId, bundle });
+      },
       (err: unknown) => {
         const error = err instanceof PatchError ? err : new PatchError('compile', err instanceof Error ? err.message : String(err), file);
         slot.process.post({ type: 'worklet-bundle', requestId, error: error.toData() });

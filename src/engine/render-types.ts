@@ -15,6 +15,8 @@ export interface PatchSource {
   path: string;
   /** The patch text when it differs from the file on disk (unsaved edits). */
   text?: string;
+  /** Unsaved text of other modules the patch or its worklet modules import, by absolute path. */
+  overlays?: Readonly<Record<string, string>>;
 }
 
 /** The validated settings of a patch, with defaults filled in. */
@@ -68,6 +70,11 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** Receives what the patch prints with `console.*` (default: dropped). */
   onLog?: (entry: PatchLogEntry) => void;
+  /**
+   * Called with every file the render reads (the patch, the modules it imports, its worklet modules and theirs;
+   * absolute paths), again each time more become known: an editor re-renders when one of them changes.
+   */
+  onInputs?: (files: readonly string[]) => void;
 }
 
 /** A line a patch printed with `console.log`, `console.warn` or `console.error`. */

@@ -210,7 +210,8 @@ const WARM_UP_PATCH = `module.exports = { __esModule: true, default: { duration:
  * examples/07 29.0 -> 28.6 ms.
  */
 async function warmUp(web: WebAudioModule): Promise<void> {
-  const bundle: PatchBundle = { file: path.join(__dirname, 'warm-up.synth.js'), code: WARM_UP_PATCH, map: '{"version":3,"sources":[],"names":[],"mappings":""}' };
+  const file = path.join(__dirname, 'warm-up.synth.js');
+  const bundle: PatchBundle = { file, code: WARM_UP_PATCH, map: '{"version":3,"sources":[],"names":[],"mappings":""}', inputs: [file] };
   const patch = evaluatePatch(bundle, undefined, 1);
   await renderStreamed(web, patch, { capture: 'auto' }, { chunk: () => undefined, progress: () => undefined, ready: () => Promise.resolve() }, createControl(), faults, { current: () => 0 });
 }
