@@ -22,7 +22,7 @@ export interface PatchBundle {
 export type ModuleOverlays = Readonly<Record<string, string>>;
 
 function loaderFor(file: string): esbuild.Loader {
-  return file.endsWith('.ts') ? 'ts' : 'js';
+  return /\.[cm]?ts$/.test(file) ? 'ts' : 'js';
 }
 
 /**
@@ -52,7 +52,7 @@ function importMetaPerModule(entryFile: string, overlays: ModuleOverlays | undef
       build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, async (args) => {
         if (args.path === entryFile) return undefined;
         const text = overlays?.[args.path] ?? (await readFile(args.path, 'utf8'));
-        const loader = args.path.endsWith('ts') ? 'ts' : 'js';
+        const loader = loaderFor(args.path);
         if (!text.includes('import.meta')) return { contents: text, loader };
         const result = await build.esbuild.transform(text, {
           loader,
@@ -175,7 +175,7 @@ function overlaid(overlays: ModuleOverlays): esbuild.Plugin {
     setup(build) {
       build.onLoad({ filter: SCRIPT_FILE, namespace: 'file' }, (args) => {
         const text = overlays[args.path];
-        return text === undefined ? undefined : { contents: text, loader: args.path.endsWith('ts') ? 'ts' : 'js' };
+        return text === undefined ? undefined : { contents: text, loader: loaderFor(args.path) };
       });
     },
   };
