@@ -18,6 +18,7 @@ import {
   type ToWebview,
   type WebviewCommand,
 } from '../shared/protocol';
+import { AckGate } from './ack-gate';
 import { AudioOutput } from './audio-output';
 import { leadTimeFor } from './chunk-scheduler';
 import { buildLayout, icon, type PreviewElements, type StatName } from './layout';
@@ -26,7 +27,7 @@ import { Lifecycle } from './lifecycle';
 import { PlayheadView } from './playhead-view';
 import { Player, type Region } from './player';
 import { attachPointerSelection } from './pointer-selection';
-import { SpectrogramModel } from './spectrogram-model';
+import { SpectrogramModels } from './spectrogram-models';
 import { SpectrogramView, type PlotState } from './spectrogram-view';
 import { readTheme, type ThemeColors } from './theme';
 import { TimelineView } from './timeline-view';
@@ -69,7 +70,9 @@ export class PreviewApp {
   private readonly timeline: TimelineView;
   private readonly playhead: PlayheadView;
   private readonly meter: LevelMeter;
-  private readonly models = new Map<number, SpectrogramModel>();
+  private readonly models = new SpectrogramModels();
+  /** Chunk acknowledgements, held while enough audio waits ahead of the playhead (bounds the panel's memory). */
+  private readonly acks = new AckGate((renderId, bytes) => this.post({ type: MessageType.ChunkReceived, renderId, bytes }));
   private readonly editAt = new Map<number, number>();
   private theme: ThemeColors;
   private settings: PreviewSettings | undefined;
@@ -106,16 +109,17 @@ export class PreviewApp {
     this.handler = createHandler(api, (message) => this.receive(message));
 
     try {
-      this.output = new AudioOutput();
+      const output = new AudioOutput();
+      this.output = output;
       this.player = new Player(
-        this.output.context,
-        this.output.input,
+        output.context,
+        (channels) => output.destinationFor(channels),
         {
           now: epochNow,
           onFirstSound: (renderId, receivedAt, soundAt, when) => this.reportFirstSound(renderId, receivedAt, soundAt, when),
           onNeedRender: () => this.post({ type: MessageType.RenderNow }),
         },
-        { leadTime: leadTimeFor(this.output.context.baseLatency) },
+        { leadTime: leadTimeFor(output.context.baseLatency) },
       );
     } catch (error) {
       this.log('error', `Web Audio is not available in this webview: ${String(error)}`);
@@ -166,12 +170,11 @@ export class PreviewApp {
         this.editAt.set(message.renderId, message.editAt);
         this.figures = { ...this.figures, progress: 0, firstChunkMs: undefined, firstSoundMs: undefined };
         player?.renderStarted(message.renderId);
-        this.dropUnusedModels();
         break;
       case MessageType.RenderInfo:
         player?.renderInfo(message.renderId, message.info);
         this.figures.sampleRate = message.info.sampleRate;
-        if (this.settings) this.models.set(message.renderId, new SpectrogramModel(this.settings.spectrogram, message.info.sampleRate, message.info.frames));
+        if (this.settings) this.models.create(message.renderId, this.settings.spectrogram, message.info.sampleRate, message.info.frames);
         break;
       case MessageType.Chunk:
         this.onChunk(message);
@@ -208,6 +211,10 @@ export class PreviewApp {
       case MessageType.GetPlayerState:
         return this.snapshot();
     }
+    // Which renders the player holds may have changed: their models stay, the others go, and a superseded
+    // render's held acknowledgements go back to the host.
+    this.models.retain(player?.heldRenders ?? []);
+    this.releaseAcks();
     this.refreshTransport();
     this.refreshOverlay();
     this.invalidate();
@@ -223,12 +230,13 @@ export class PreviewApp {
     try {
       player?.chunk(message.renderId, message.startFrame, message.sampleRate, channels);
     } catch (error) {
+      this.acks.received(message.renderId, bytes, () => false);
       this.log('error', String(error));
       return;
-    } finally {
-      // Acknowledged once handled, so the host's pacing also waits for a busy preview.
-      this.post({ type: MessageType.ChunkReceived, renderId: message.renderId, bytes });
     }
+    // Acknowledged once handled, so the host's pacing also waits for a busy preview; and only while little audio
+    // waits ahead of the playhead, so a long render is not held in the panel whole (see PlayerLimits).
+    this.acks.received(message.renderId, bytes, (renderId) => player?.holdsAcknowledgement(renderId) ?? false);
     this.models.get(message.renderId)?.push(channels);
     if (wasNew || message.startFrame === 0) {
       const editAt = this.editAt.get(message.renderId);
@@ -264,27 +272,18 @@ export class PreviewApp {
     this.ui.renderNow.classList.toggle('emphasis', settings.autoRender !== 'onType');
   }
 
-  /** Recomputes the spectrograms of the renders held (FFT size, scale or colour map changed). */
+  /** Recomputes the spectrograms of every render the player holds (FFT size, scale or colour map changed). */
   private rebuildModels(): void {
     const settings = this.settings;
     if (!settings) return;
-    for (const [renderId, old] of [...this.models]) {
-      const buffer = this.player?.render?.renderId === renderId ? this.player.render : undefined;
-      if (!buffer) {
-        this.models.delete(renderId);
-        continue;
-      }
-      const model = new SpectrogramModel(settings.spectrogram, old.sampleRate, old.totalFrames);
-      for (const chunk of buffer.chunksFrom(0)) model.push(chunk.channels);
-      if (!buffer.growing) model.end();
-      this.models.set(renderId, model);
-    }
+    this.models.rebuild(settings.spectrogram, this.player?.heldRenders ?? []);
     this.spectrogram.setModel(undefined);
   }
 
-  private dropUnusedModels(): void {
-    const keep = new Set([this.player?.render?.renderId, this.player?.newestRenderId]);
-    for (const renderId of this.models.keys()) if (!keep.has(renderId)) this.models.delete(renderId);
+  /** Acknowledges the chunks the player no longer needs held back. */
+  private releaseAcks(): void {
+    const player = this.player;
+    this.acks.release((renderId) => player?.holdsAcknowledgement(renderId) ?? false);
   }
 
   private setPatch(patch: PatchDescriptor | undefined): void {
@@ -393,7 +392,14 @@ export class PreviewApp {
     // Any click may be the gesture the AudioContext waits for.
     lifecycle.listen(document, 'pointerdown', () => this.resumeAudio(), { capture: true });
     lifecycle.listen(document, 'keydown', (event: KeyboardEvent) => this.onKey(event));
-    if (this.output) lifecycle.listen(this.output.context, 'statechange', () => this.refreshOverlay());
+    if (this.output) {
+      lifecycle.listen(this.output.context, 'statechange', () => {
+        // A first sound scheduled while suspended is heard from now.
+        this.player?.audioStateChanged();
+        this.refreshOverlay();
+        this.refreshTransport();
+      });
+    }
 
     for (const element of [ui.spectrogram, ui.timeline]) {
       attachPointerSelection(lifecycle, element, {
@@ -543,6 +549,7 @@ export class PreviewApp {
 
   private tick(): void {
     this.player?.tick();
+    this.releaseAcks();
     this.refreshTransport();
   }
 

@@ -1,6 +1,7 @@
-// The page's AudioContext and its output chain: voices -> output gain -> speakers, with a stereo tap for the
-// level meter.
+// The page's AudioContext and its output chain: voices -> [down-mix to stereo] -> output gain -> speakers, with a
+// stereo tap for the level meter.
 
+import { stereoDownmix } from './downmix';
 import { peakOf } from './meter-math';
 
 /** The AudioContext, the node the player feeds, and the meter tap. */
@@ -10,6 +11,8 @@ export class AudioOutput {
   readonly input: GainNode;
   private readonly analysers: AnalyserNode[];
   private readonly scratch: Float32Array<ArrayBuffer>;
+  /** Down-mix stages by channel count, built the first time a render has that count. */
+  private readonly downmixes = new Map<number, AudioNode>();
 
   constructor() {
     this.context = new AudioContext({ latencyHint: 'interactive' });
@@ -25,6 +28,30 @@ export class AudioOutput {
       return analyser;
     });
     this.scratch = new Float32Array(2048);
+  }
+
+  /**
+   * Where a voice of `channels` channels connects: the output gain itself when Web Audio's speaker rules mix that
+   * count to stereo, else a splitter -> per-channel gains -> stereo merger (see downmix.ts), so the speakers and
+   * the meter hear every channel.
+   */
+  destinationFor(channels: number): AudioNode {
+    const gains = stereoDownmix(channels);
+    if (!gains) return this.input;
+    let stage = this.downmixes.get(channels);
+    if (!stage) {
+      const splitter = new ChannelSplitterNode(this.context, { numberOfOutputs: channels });
+      const merger = new ChannelMergerNode(this.context, { numberOfInputs: 2 });
+      gains.forEach(({ left, right }, channel) => {
+        const gain = new GainNode(this.context, { gain: left > 0 ? left : right, channelCount: 1, channelCountMode: 'explicit' });
+        splitter.connect(gain, channel);
+        gain.connect(merger, 0, left > 0 ? 0 : 1);
+      });
+      merger.connect(this.input);
+      stage = splitter;
+      this.downmixes.set(channels, stage);
+    }
+    return stage;
   }
 
   /** Output gain in dB. */

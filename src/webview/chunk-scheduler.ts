@@ -40,6 +40,8 @@ export interface BufferSourceLike extends AudioNodeLike {
 /** The AudioContext calls the scheduler makes. */
 export interface AudioContextLike {
   readonly currentTime: number;
+  /** 'running' when the clock moves (absent on a test clock, which counts as running). */
+  readonly state?: string;
   createBuffer(channels: number, length: number, sampleRate: number): AudioBufferLike;
   createBufferSource(): BufferSourceLike;
   createGain(): GainNodeLike;
@@ -94,6 +96,9 @@ export interface ScheduledSpan {
   when: number;
 }
 
+/** Where a voice of a render with `channels` channels connects (the output can down-mix per channel count). */
+export type DestinationFor = (channels: number) => AudioNodeLike;
+
 /** What the scheduler is doing. */
 export type SchedulerState = 'idle' | 'playing' | 'starved' | 'ended';
 
@@ -145,14 +150,16 @@ export class ChunkScheduler {
   private underrunCount = 0;
   private readonly history: ScheduledSpan[] = [];
   private readonly options: SchedulerOptions;
+  private readonly destinationFor: DestinationFor;
 
   constructor(
     private readonly context: AudioContextLike,
-    private readonly destination: AudioNodeLike,
+    destination: AudioNodeLike | DestinationFor,
     options: Partial<SchedulerOptions> = {},
     private readonly onScheduled?: (span: ScheduledSpan) => void,
   ) {
     this.options = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
+    this.destinationFor = typeof destination === 'function' ? destination : () => destination;
   }
 
   /** The render being played. */
@@ -190,7 +197,7 @@ export class ChunkScheduler {
     const now = this.context.currentTime;
     this.retireVoice(now);
     const gain = this.context.createGain();
-    gain.connect(this.destination);
+    gain.connect(this.destinationFor(buffer.channels));
     const when = now + this.options.leadTime;
     gain.gain.setValueAtTime(1, now);
     this.voice = {
@@ -259,9 +266,12 @@ export class ChunkScheduler {
     // A bound on spans per pump: even a very short loop cannot stall the page.
     for (let placed = 0; rate && !voice.ending && placed < 512 && voice.nextWhen - now < this.options.lookahead; ) {
       const { limit, loops } = this.limitOf(voice.buffer);
+      // Audio dropped far behind the playhead (see Player): go on from the earliest frame kept.
+      if (voice.nextFrame < voice.buffer.firstFrame) voice.nextFrame = voice.buffer.firstFrame;
       if (voice.nextFrame >= limit) {
-        if (loops && this.loop) {
-          voice.nextFrame = this.loop.startFrame;
+        const wrapTo = Math.max(this.loop?.startFrame ?? 0, voice.buffer.firstFrame);
+        if (loops && wrapTo < limit) {
+          voice.nextFrame = wrapTo;
           continue;
         }
         voice.ending = true;

@@ -3,7 +3,15 @@
 
 import type { PatchInfo } from '../engine/render-types';
 import type { PlayState } from '../shared/protocol';
-import { ChunkScheduler, type AudioContextLike, type AudioNodeLike, type LoopRange, type ScheduledSpan, type SchedulerOptions } from './chunk-scheduler';
+import {
+  ChunkScheduler,
+  type AudioContextLike,
+  type AudioNodeLike,
+  type DestinationFor,
+  type LoopRange,
+  type ScheduledSpan,
+  type SchedulerOptions,
+} from './chunk-scheduler';
 import { RenderBuffer } from './render-buffer';
 
 /** A loop region in seconds. */
@@ -15,11 +23,43 @@ export interface Region {
 /** Shortest loop region accepted, in seconds (a shorter drag is a click). */
 export const MIN_LOOP_SECONDS = 0.02;
 
+/**
+ * How much of a render the panel holds. A render arrives far faster than it plays, and an hour of stereo at
+ * 48 kHz is 1.4 GB, so the panel holds back the host (it acknowledges chunks only while little audio waits
+ * ahead of the playhead; the host posts nothing more until then) and drops audio far behind the playhead.
+ * Each limit is in seconds with a ceiling in bytes, so many channels or a high rate cannot exceed it.
+ */
+export interface PlayerLimits {
+  /** Audio received ahead of the playhead from which acknowledgements wait. */
+  aheadSeconds: number;
+  /** The same limit in bytes of float32 samples, whichever is reached first. */
+  aheadMaxBytes: number;
+  /** Most audio kept of one render (the heard one, and the last complete one kept for a fallback). */
+  keepSeconds: number;
+  /** The same limit in bytes of float32 samples, whichever is reached first. */
+  keepMaxBytes: number;
+}
+
+/**
+ * 60 s ahead: most patches are shorter, so they still arrive whole at once (the whole spectrogram, the render
+ * complete) as before; it is 30 times the scheduler's 2 s lookahead and far more than the host's 0.7 s window, so
+ * holding back never starves playback; and it is 23 MB of stereo 48 kHz. 10 minutes kept (230 MB of stereo
+ * 48 kHz) lets a musician seek or loop back over any part of a long piece they are working on; audio older than
+ * that is dropped, and a seek or loop into it plays from the earliest frame kept instead (the simplest rule that
+ * never goes silent: the spectrogram still shows what was dropped, and a render after the next edit has it all).
+ */
+export const DEFAULT_PLAYER_LIMITS: PlayerLimits = {
+  aheadSeconds: 60,
+  aheadMaxBytes: 64 * 1024 * 1024,
+  keepSeconds: 600,
+  keepMaxBytes: 256 * 1024 * 1024,
+};
+
 /** Callbacks from the player to its owner. */
 export interface PlayerHooks {
   /** Wall-clock milliseconds (the same clock the host uses). */
   now(): number;
-  /** The first source of a render was started. */
+  /** The first source of a render was started on a running AudioContext (or the context started running). */
   onFirstSound?(renderId: number, firstChunkReceivedAt: number, firstSoundAt: number, when: number): void;
   /** Play was pressed but there is nothing left to play: ask the host for a render. */
   onNeedRender?(): void;
@@ -27,7 +67,8 @@ export interface PlayerHooks {
 
 /**
  * Holds the render being heard, the newest render (promoted on its first chunk) and the last complete render
- * (played again when a newer one fails), and turns transport actions into scheduler calls.
+ * (played again when a newer one fails), and turns transport actions into scheduler calls. The loop region is
+ * the user's selection; what loops is its part inside the heard render (see `loopRegion`).
  */
 export class Player {
   readonly scheduler: ChunkScheduler;
@@ -41,19 +82,29 @@ export class Player {
   private region: Region | undefined;
   private readonly firstChunkAt = new Map<number, number>();
   private readonly soundReported = new Set<number>();
+  /** The first span of a render, scheduled while the context was suspended: reported once it runs. */
+  private unheardSpan: ScheduledSpan | undefined;
+  private readonly limits: PlayerLimits;
 
   constructor(
-    context: AudioContextLike,
-    destination: AudioNodeLike,
+    private readonly context: AudioContextLike,
+    destination: AudioNodeLike | DestinationFor,
     private readonly hooks: PlayerHooks,
     options: Partial<SchedulerOptions> = {},
+    limits: Partial<PlayerLimits> = {},
   ) {
+    this.limits = { ...DEFAULT_PLAYER_LIMITS, ...limits };
     this.scheduler = new ChunkScheduler(context, destination, options, (span) => this.onScheduled(span));
   }
 
   /** The render being heard (or ready to be heard). */
   get render(): RenderBuffer | undefined {
     return this.current;
+  }
+
+  /** Every render the player may still play: the heard one, the newest one and the last complete one. */
+  get heldRenders(): RenderBuffer[] {
+    return [...new Set([this.current, this.pending, this.lastComplete])].filter((buffer): buffer is RenderBuffer => buffer !== undefined);
   }
 
   /** Id of the newest render, heard or not. */
@@ -71,9 +122,18 @@ export class Player {
     return this.loopEnabled;
   }
 
-  /** The loop region, if one is selected. */
+  /**
+   * The loop region: the selection clipped to the heard render's length and to the audio still kept, or
+   * undefined when none of it is left (a shorter patch). The selection itself is kept for a longer render.
+   */
   get loopRegion(): Region | undefined {
-    return this.region;
+    const region = this.region;
+    const buffer = this.current;
+    const rate = buffer?.sampleRate;
+    if (!region || !buffer || !rate) return region;
+    const start = Math.max(region.start, buffer.firstFrame / rate);
+    const end = buffer.totalFrames !== undefined ? Math.min(region.end, buffer.totalFrames / rate) : region.end;
+    return end - start >= MIN_LOOP_SECONDS ? { start, end } : undefined;
   }
 
   /** Length of the heard render in seconds (its info, or what arrived). */
@@ -103,15 +163,26 @@ export class Player {
     return Math.max(0, this.current.framesAvailable - this.positionFrame()) / rate;
   }
 
-  /** What the transport shows. */
+  /** What the transport shows: while the context is suspended (autoplay policy) nothing is heard, so not `playing`. */
   get state(): PlayState {
     if (!this.current) return this.pending && !this.userPaused ? 'buffering' : 'idle';
     if (this.userPaused) return this.positionFrame() > 0 ? 'paused' : 'stopped';
     if (this.ended) return 'stopped';
     const state = this.scheduler.state;
-    if (state === 'playing') return 'playing';
+    if (state === 'playing') return this.audible ? 'playing' : 'buffering';
     if (state === 'starved') return 'buffering';
     return 'stopped';
+  }
+
+  /**
+   * Whether the acknowledgement of a chunk of `renderId` should wait: it is the heard render, more of it may come,
+   * and the audio received ahead of the playhead reaches the limit (the host posts no more until it is acknowledged).
+   */
+  holdsAcknowledgement(renderId: number): boolean {
+    const buffer = this.current;
+    if (!buffer || buffer.renderId !== renderId || this.pending || !buffer.growing) return false;
+    const ahead = this.framesWithin(buffer, this.limits.aheadSeconds, this.limits.aheadMaxBytes);
+    return buffer.framesAvailable - this.positionFrame() >= ahead;
   }
 
   /** A new render began: it replaces the heard one once its first chunk arrives. */
@@ -133,6 +204,7 @@ export class Player {
     if (buffer === this.pending) {
       this.pending = undefined;
       this.current = buffer;
+      if (this.lastComplete && this.lastComplete !== buffer) this.trimToKeep(this.lastComplete, this.lastComplete.framesAvailable);
       this.firstChunkAt.set(renderId, this.hooks.now());
       this.ended = false;
       this.applyLoop();
@@ -145,7 +217,10 @@ export class Player {
       }
       return;
     }
-    if (buffer === this.current) this.scheduler.pump();
+    if (buffer === this.current) {
+      this.scheduler.pump();
+      this.trim();
+    }
   }
 
   /** The render completed. */
@@ -192,7 +267,7 @@ export class Player {
     let from = this.restFrame;
     if (this.ended || from >= (buffer.totalFrames ?? Infinity)) from = this.startFrame();
     this.ended = false;
-    this.scheduler.play(buffer, from);
+    this.scheduler.play(buffer, Math.max(from, buffer.firstFrame));
   }
 
   /** Pauses at the playhead. */
@@ -202,9 +277,9 @@ export class Player {
     this.scheduler.stop();
   }
 
-  /** Play when paused, pause when playing. */
+  /** Play when paused, pause when playing; while the context is suspended nothing is heard, so it plays. */
   toggle(): void {
-    if (this.userPaused || this.ended || this.scheduler.state === 'idle') this.play();
+    if (this.userPaused || this.ended || this.scheduler.state === 'idle' || !this.audible) this.play();
     else this.pause();
   }
 
@@ -215,13 +290,13 @@ export class Player {
     this.restFrame = this.startFrame();
   }
 
-  /** Moves the playhead; keeps playing if it was. */
+  /** Moves the playhead (not before the earliest frame kept); keeps playing if it was. */
   seek(seconds: number): void {
     const buffer = this.current;
     const rate = buffer?.sampleRate;
     if (!buffer || !rate) return;
     const total = buffer.totalFrames ?? buffer.framesAvailable;
-    const frame = Math.min(Math.max(0, Math.round(seconds * rate)), Math.max(0, total - 1));
+    const frame = Math.min(Math.max(buffer.firstFrame, Math.round(seconds * rate)), Math.max(0, total - 1));
     this.ended = false;
     if (this.userPaused || this.scheduler.state === 'idle') {
       this.restFrame = frame;
@@ -244,11 +319,23 @@ export class Player {
     this.applyLoop();
     const range = this.scheduler.loopRange;
     const position = this.positionFrame();
-    if (range && this.region && (position < range.startFrame || position >= range.endFrame)) this.seek(this.region.start);
+    const effective = this.loopRegion;
+    if (range && effective && (position < range.startFrame || position >= range.endFrame)) this.seek(effective.start);
   }
 
-  /** Handles the end of the audio; call every ~20 ms and on each chunk. */
+  /** The AudioContext's state changed: a first sound that waited for it to run is reported now. */
+  audioStateChanged(): void {
+    const span = this.unheardSpan;
+    if (!span || !this.audible) return;
+    this.unheardSpan = undefined;
+    // Only if that render is still the one playing; otherwise its successor reports when it is scheduled.
+    if (this.scheduler.buffer?.renderId === span.renderId) this.reportSound(span);
+  }
+
+  /** Handles the end of the audio and drops old audio; call every ~20 ms and on each chunk. */
   tick(): void {
+    this.audioStateChanged();
+    this.trim();
     const state = this.scheduler.pump();
     if (state !== 'ended') return;
     const buffer = this.current;
@@ -281,10 +368,42 @@ export class Player {
     return undefined;
   }
 
-  /** Where a new render starts: the loop region's start, else the beginning. */
+  /** Where a new render starts: the loop region's start, else the beginning (or the earliest frame kept). */
   private startFrame(): number {
     const rate = this.current?.sampleRate;
-    return this.loopEnabled && this.region && rate ? Math.round(this.region.start * rate) : 0;
+    const region = this.loopRegion;
+    const start = this.loopEnabled && region && rate ? Math.round(region.start * rate) : 0;
+    return Math.max(start, this.current?.firstFrame ?? 0);
+  }
+
+  /** True while the context's clock runs (a suspended context plays nothing). */
+  private get audible(): boolean {
+    const state = this.context.state;
+    return state === undefined || state === 'running';
+  }
+
+  /** Frames of `buffer` in `seconds`, at most `maxBytes` of its float32 channels. */
+  private framesWithin(buffer: RenderBuffer, seconds: number, maxBytes: number): number {
+    const rate = buffer.sampleRate ?? 48000;
+    return Math.max(1, Math.min(Math.round(seconds * rate), Math.floor(maxBytes / (4 * Math.max(1, buffer.channels)))));
+  }
+
+  /** Drops the heard render's audio behind the playhead beyond the limit of audio kept. */
+  private trim(): void {
+    const buffer = this.current;
+    if (!buffer) return;
+    if (this.trimToKeep(buffer, Math.floor(this.positionFrame())) > 0 && this.region) this.applyLoop();
+  }
+
+  /**
+   * Drops audio of `buffer` before `notAfter` until it keeps at most the limit; a twentieth more goes at once,
+   * so chunks leave in batches rather than one per tick. Returns the frames dropped.
+   */
+  private trimToKeep(buffer: RenderBuffer, notAfter: number): number {
+    const keep = this.framesWithin(buffer, this.limits.keepSeconds, this.limits.keepMaxBytes);
+    if (buffer.framesKept <= keep) return 0;
+    const target = buffer.framesAvailable - keep + Math.floor(keep / 20);
+    return buffer.dropBefore(Math.min(notAfter, target));
   }
 
   private applyLoop(): void {
@@ -296,9 +415,10 @@ export class Player {
     const rate = buffer?.sampleRate;
     if (!this.loopEnabled || !buffer || !rate) return undefined;
     const total = buffer.totalFrames;
-    if (this.region) {
-      const startFrame = Math.round(this.region.start * rate);
-      const endFrame = Math.round(this.region.end * rate);
+    const region = this.loopRegion;
+    if (region) {
+      const startFrame = Math.round(region.start * rate);
+      const endFrame = Math.round(region.end * rate);
       return { startFrame, endFrame: total !== undefined ? Math.min(endFrame, total) : endFrame };
     }
     return total !== undefined ? { startFrame: 0, endFrame: total } : undefined;
@@ -313,13 +433,22 @@ export class Player {
     this.current = fallback;
     this.applyLoop();
     const total = fallback.totalFrames ?? fallback.framesAvailable;
-    const from = position < total ? position : this.startFrame();
+    const from = position < total && position >= fallback.firstFrame ? position : this.startFrame();
     if (wasHeard) this.scheduler.play(fallback, from);
     else this.restFrame = from;
   }
 
   private onScheduled(span: ScheduledSpan): void {
     if (this.soundReported.has(span.renderId)) return;
+    if (!this.audible) {
+      // Scheduled, not heard: the suspended clock holds it until the context runs (see audioStateChanged).
+      if (this.unheardSpan?.renderId !== span.renderId) this.unheardSpan = span;
+      return;
+    }
+    this.reportSound(span);
+  }
+
+  private reportSound(span: ScheduledSpan): void {
     this.soundReported.add(span.renderId);
     const soundAt = this.hooks.now();
     const receivedAt = this.firstChunkAt.get(span.renderId) ?? soundAt;

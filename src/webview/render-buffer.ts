@@ -1,4 +1,5 @@
-// The received audio of one render, as it arrives. No DOM: the player and tests use it directly.
+// The received audio of one render, as it arrives, less what the player dropped far behind the playhead. No DOM:
+// the player and tests use it directly.
 
 /** One received chunk. */
 export interface StoredChunk {
@@ -17,10 +18,11 @@ export interface AudioSpan {
 /** Why no more audio will come for a render. */
 export type RenderEnd = 'complete' | 'cancelled' | 'failed';
 
-/** The chunks of one render, contiguous from frame 0. */
+/** The chunks of one render: contiguous from `firstFrame` (0 until the player drops old audio) to `framesAvailable`. */
 export class RenderBuffer {
-  private readonly chunks: StoredChunk[] = [];
+  private chunks: StoredChunk[] = [];
   private available = 0;
+  private first = 0;
   private total: number | undefined;
   private rate: number | undefined;
   private ended: RenderEnd | undefined;
@@ -28,9 +30,19 @@ export class RenderBuffer {
 
   constructor(readonly renderId: number) {}
 
-  /** Frames received so far (always contiguous from 0). */
+  /** Frames received so far: the end of the kept audio. */
   get framesAvailable(): number {
     return this.available;
+  }
+
+  /** First frame still kept (audio before it was dropped, see `dropBefore`). */
+  get firstFrame(): number {
+    return this.first;
+  }
+
+  /** Frames kept in memory. */
+  get framesKept(): number {
+    return this.available - this.first;
   }
 
   /** Length of the whole render once the patch was validated. */
@@ -63,7 +75,7 @@ export class RenderBuffer {
     return this.ended === undefined;
   }
 
-  /** Number of chunks received. */
+  /** Number of chunks kept. */
   get chunkCount(): number {
     return this.chunks.length;
   }
@@ -97,11 +109,25 @@ export class RenderBuffer {
   }
 
   /**
+   * Drops the whole chunks that end at or before `frame` (the newest chunk is always kept, so the buffer still
+   * knows its rate and channels); returns the frames dropped. Later reads before `firstFrame` find nothing.
+   */
+  dropBefore(frame: number): number {
+    let count = 0;
+    while (count < this.chunks.length - 1 && this.chunks[count].startFrame + this.chunks[count].frames <= frame) count++;
+    if (count === 0) return 0;
+    const before = this.first;
+    this.chunks = this.chunks.slice(count);
+    this.first = this.chunks[0].startFrame;
+    return this.first - before;
+  }
+
+  /**
    * The samples from `frame`, at most `maxFrames`, without crossing a chunk boundary (so live chunks are
-   * scheduled exactly as they arrived). Undefined when `frame` has not arrived yet.
+   * scheduled exactly as they arrived). Undefined when `frame` has not arrived yet or was dropped.
    */
   read(frame: number, maxFrames: number): AudioSpan | undefined {
-    if (frame < 0 || frame >= this.available || maxFrames <= 0) return undefined;
+    if (frame < this.first || frame >= this.available || maxFrames <= 0) return undefined;
     const chunk = this.chunks[this.chunkIndexAt(frame)];
     const offset = frame - chunk.startFrame;
     const frames = Math.min(chunk.frames - offset, maxFrames);
@@ -109,12 +135,12 @@ export class RenderBuffer {
     return { startFrame: frame, frames, channels: chunk.channels.map((channel) => channel.subarray(offset, offset + frames)) };
   }
 
-  /** Every stored chunk from index `from` on (for the spectrogram, which follows the chunks in order). */
+  /** Every kept chunk from index `from` on (index 0 is the chunk at `firstFrame`). */
   chunksFrom(from: number): readonly StoredChunk[] {
     return this.chunks.slice(from);
   }
 
-  /** The stored chunk at an index. */
+  /** The kept chunk at an index (index 0 is the chunk at `firstFrame`). */
   chunkAt(index: number): StoredChunk | undefined {
     return this.chunks[index];
   }

@@ -12,6 +12,12 @@ export const TILE_COLUMNS = 512;
 /** Most columns one render gets (the hop grows for long renders to stay under it). */
 export const MAX_COLUMNS = 16384;
 
+/**
+ * Most samples waiting to be computed. The panel computes in animation frames, which stop while it is hidden
+ * while audio keeps arriving; beyond this (4 MiB of mono, 22 s at 48 kHz) `push` computes the excess at once.
+ */
+export const MAX_QUEUED_SAMPLES = 1 << 20;
+
 /** Display rows of the model (the view scales them to its height). */
 export const MODEL_ROWS = 256;
 
@@ -70,13 +76,27 @@ export class SpectrogramModel {
   private inputEnded = false;
   private interrupted = false;
   private columnCount = 0;
+  private queuedSamples = 0;
+  /** The first column computed (0 unless the model starts after dropped audio). */
+  private readonly firstColumn: number;
+  /** Samples of the input to skip so the first column is centred on a multiple of the hop. */
+  private skipSamples: number;
 
+  /**
+   * `startFrame` is the frame of the first sample pushed: 0, or later when the start of the render's audio was
+   * dropped (columns before it stay empty, and the first column's window has no audio before `startFrame`).
+   */
   constructor(
     readonly config: SpectrogramConfig,
     readonly sampleRate: number,
     readonly totalFrames: number | undefined,
+    startFrame = 0,
+    private readonly maxQueuedSamples = MAX_QUEUED_SAMPLES,
   ) {
     this.hop = chooseHop(config.fftSize, totalFrames);
+    this.firstColumn = Math.ceil(startFrame / this.hop);
+    this.columnCount = this.firstColumn;
+    this.skipSamples = this.firstColumn * this.hop - startFrame;
     this.stft = new StreamingStft({ fftSize: config.fftSize, hop: this.hop });
     this.scale = new FrequencyScale({ kind: config.scale, rows: MODEL_ROWS, sampleRate, fftSize: config.fftSize });
     this.table = packedTable(config.colorMap);
@@ -98,9 +118,14 @@ export class SpectrogramModel {
     return this.hop / this.sampleRate;
   }
 
+  /** Samples pushed and not yet computed. */
+  get queued(): number {
+    return this.queuedSamples;
+  }
+
   /** True when every column is computed. */
   get done(): boolean {
-    return this.inputEnded && this.stft.finished && this.pieces.length === 0 && this.columnCount >= this.stft.totalFrames;
+    return this.inputEnded && this.stft.finished && this.pieces.length === 0 && this.columnCount - this.firstColumn >= this.stft.totalFrames;
   }
 
   /** True while input waits to be computed. */
@@ -113,10 +138,19 @@ export class SpectrogramModel {
     return this.tileList;
   }
 
-  /** Queues a chunk (its channels are mixed to mono now; the FFTs run in `compute`). */
+  /** Queues a chunk (its channels are mixed to mono now; the FFTs run in `compute`, or here beyond the queue's bound). */
   push(channels: readonly Float32Array[]): void {
     if (this.inputEnded || channels.length === 0 || channels[0].length === 0) return;
-    this.pieces.push(mixToMono(channels));
+    let mono = mixToMono(channels);
+    if (this.skipSamples > 0) {
+      const skipped = Math.min(this.skipSamples, mono.length);
+      this.skipSamples -= skipped;
+      mono = mono.subarray(skipped);
+      if (mono.length === 0) return;
+    }
+    this.pieces.push(mono);
+    this.queuedSamples += mono.length;
+    if (this.queuedSamples > this.maxQueuedSamples) this.computeWhile(() => this.queuedSamples > this.maxQueuedSamples);
   }
 
   /** No more chunks: the last columns (reaching into the padding) can be computed. */
@@ -127,6 +161,12 @@ export class SpectrogramModel {
   /** Computes columns until `budgetMs` has passed on `clock` (or the work runs out); returns columns computed. */
   compute(budgetMs: number, clock: () => number): number {
     const deadline = clock() + budgetMs;
+    // Check the clock every few columns: reading it costs more than one column at small FFT sizes.
+    return this.computeWhile((computed) => (computed & 3) !== 0 || clock() < deadline);
+  }
+
+  /** Computes columns while `more(columnsComputed)` holds after each one (or until the work runs out). */
+  private computeWhile(more: (computed: number) => boolean): number {
     let computed = 0;
     this.interrupted = false;
     for (;;) {
@@ -134,8 +174,7 @@ export class SpectrogramModel {
       if (frame) {
         this.writeColumn(frame);
         computed++;
-        // Check the clock every few columns: reading it costs more than one column at small FFT sizes.
-        if ((computed & 3) === 0 && clock() >= deadline) {
+        if (!more(computed)) {
           this.interrupted = true;
           break;
         }
@@ -144,6 +183,7 @@ export class SpectrogramModel {
       const piece = this.pieces.shift();
       if (piece) {
         this.stft.feed(piece);
+        this.queuedSamples -= piece.length;
         continue;
       }
       if (this.inputEnded && !this.stft.finished) {
@@ -157,7 +197,7 @@ export class SpectrogramModel {
 
   /** Colour of a row (0 = bottom) at a column, or undefined before it is computed. */
   pixelAt(column: number, row: number): [number, number, number] | undefined {
-    if (column >= this.columnCount) return undefined;
+    if (column >= this.columnCount || column < this.firstColumn) return undefined;
     const tile = this.tileList[Math.floor(column / TILE_COLUMNS)];
     const x = column % TILE_COLUMNS;
     const y = MODEL_ROWS - 1 - row;

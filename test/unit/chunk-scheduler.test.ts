@@ -178,5 +178,33 @@ describe('ChunkScheduler', () => {
     scheduler.play(buffer, 0);
     assert.equal(scheduler.scheduled[0].when, 1.02);
   });
-});
 
+  it('wraps a loop whose start was dropped to the earliest frame kept, and never spins on a loop with nothing kept', () => {
+    const { context, scheduler, buffer, add } = setup(RATE * 4);
+    for (let i = 0; i < 8; i++) add(RATE / 2);
+    buffer.dropBefore(RATE);
+    scheduler.setLoop({ startFrame: RATE / 2, endFrame: 2 * RATE });
+    scheduler.play(buffer, 1.5 * RATE);
+    const starts = scheduler.scheduled.map((span) => span.startFrame);
+    assert.deepEqual(starts.slice(0, 3), [1.5 * RATE, RATE, 1.5 * RATE], 'after the region it goes on at frame 48000, the first kept');
+    // A region wholly dropped: playback ends instead of looping over nothing (the pump returns).
+    scheduler.setLoop({ startFrame: 0, endFrame: RATE / 2 });
+    context.currentTime += 0.01;
+    assert.notEqual(scheduler.pump(), undefined);
+  });
+
+  it('connects a voice to the destination chosen for its channel count', () => {
+    const context = new ClockContext();
+    const asked: number[] = [];
+    const scheduler = new ChunkScheduler(context, (channels) => {
+      asked.push(channels);
+      return context.destination;
+    });
+    const buffer = new RenderBuffer(1);
+    buffer.setInfo(RATE, RATE, 5);
+    buffer.add(0, RATE, [0, 1, 2, 3, 4].map(() => new Float32Array(4800)));
+    scheduler.play(buffer, 0);
+    assert.deepEqual(asked, [5]);
+    assert.deepEqual(context.gains[0].connections, [context.destination]);
+  });
+});

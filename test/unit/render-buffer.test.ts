@@ -33,4 +33,20 @@ describe('RenderBuffer', () => {
     buffer.finish('complete');
     assert.equal(buffer.end, 'cancelled', 'the first end wins');
   });
+
+  it('drops whole chunks before a frame, keeps the newest, and reads nothing dropped', () => {
+    const buffer = new RenderBuffer(1);
+    for (let start = 0; start < 400; start += 100) buffer.add(start, 48000, sineChunk(start, 100, 48000));
+    assert.equal(buffer.dropBefore(150), 100, 'only the chunk that ends by frame 150');
+    assert.equal(buffer.firstFrame, 100);
+    assert.equal(buffer.framesKept, 300);
+    assert.equal(buffer.read(99, 10), undefined);
+    assert.equal(buffer.read(100, 10)?.startFrame, 100);
+    assert.equal(buffer.dropBefore(10_000), 200, 'the newest chunk stays');
+    assert.equal(buffer.firstFrame, 300);
+    assert.equal(buffer.chunkCount, 1);
+    buffer.add(400, 48000, sineChunk(400, 100, 48000));
+    assert.equal(buffer.framesAvailable, 500);
+    assert.deepEqual(buffer.read(450, 10)?.channels[0], sineChunk(400, 100, 48000)[0].subarray(50, 60));
+  });
 });

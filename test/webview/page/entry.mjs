@@ -1,5 +1,6 @@
 // The webview modules under test, bundled by esbuild into the test page and exposed on `window.patchscope`.
 import { PreviewApp } from '../../../src/webview/app';
+import { AudioOutput } from '../../../src/webview/audio-output';
 import { ChunkScheduler } from '../../../src/webview/chunk-scheduler';
 import { Player } from '../../../src/webview/player';
 import { RenderBuffer } from '../../../src/webview/render-buffer';
@@ -10,4 +11,4 @@ import { FrequencyScale } from '../../../src/engine/spectrogram-scale';
 import * as testKit from './kit.mjs';
 
 window.testKit = testKit;
-window.patchscope = { PreviewApp, ChunkScheduler, Player, RenderBuffer, SpectrogramModel, SpectrogramView, AXIS_GUTTER, readTheme, FrequencyScale };
+window.patchscope = { PreviewApp, AudioOutput, ChunkScheduler, Player, RenderBuffer, SpectrogramModel, SpectrogramView, AXIS_GUTTER, readTheme, FrequencyScale };
