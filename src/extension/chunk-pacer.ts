@@ -4,7 +4,14 @@
 // next edit's first chunk waiting behind the previous render's audio. So the render's messages wait here, and
 // go out while the audio the webview has not yet acknowledged stays under a window of bytes.
 
-import { chunkBytes, MessageType, type ToWebview } from '../shared/protocol';
+import {
+  chunkBytes,
+  MessageType,
+  type RenderCancelledMessage,
+  type RenderEndMessage,
+  type RenderErrorMessage,
+  type ToWebview,
+} from '../shared/protocol';
 
 /** Default window: about 0.7 s of stereo 48 kHz audio; drains in about 30 ms at code-server's rate. */
 export const DEFAULT_WINDOW_BYTES = 256 * 1024;
@@ -16,10 +23,16 @@ export const DEFAULT_WINDOW_BYTES = 256 * 1024;
  */
 export const DEFAULT_QUEUE_LIMIT_BYTES = 8 * 1024 * 1024;
 
+/** Messages after which the webview expects nothing more of a render. */
+function endsRender(message: ToWebview): message is RenderEndMessage | RenderErrorMessage | RenderCancelledMessage {
+  return message.type === MessageType.RenderEnd || message.type === MessageType.RenderError || message.type === MessageType.RenderCancelled;
+}
+
 /**
  * An ordered queue of one render's messages to the webview. Chunks are sent while the unacknowledged bytes
  * stay within the window; the first chunk of a render goes at once whatever is in flight, so a new render never
- * waits for an old one's audio. Other messages keep their place behind the chunks queued before them.
+ * waits for an old one's audio. Other messages keep their place behind the chunks queued before them. Every
+ * render begun here ends in the webview: when its end would be dropped, `RenderCancelled` goes instead.
  */
 export class ChunkPacer {
   private queue: ToWebview[] = [];
@@ -27,6 +40,8 @@ export class ChunkPacer {
   private inFlightBytes = 0;
   private renderId: number | undefined;
   private renderBytesSent = 0;
+  /** True once the current render's end (complete, failed or cancelled) was posted. */
+  private renderEndSent = false;
   private roomWaiters: (() => void)[] = [];
 
   constructor(
@@ -60,17 +75,30 @@ export class ChunkPacer {
     return this.queue.length;
   }
 
-  /** Starts a new render: the messages of the previous one that were not posted yet are dropped. */
+  /**
+   * Starts a new render: the messages of the previous one that were not posted yet are dropped, and if its end
+   * was among them (it completed on the host while its audio still waited here), it is posted as cancelled.
+   */
   begin(renderId: number): void {
-    this.drop();
+    this.endCurrent();
     this.renderId = renderId;
     this.renderBytesSent = 0;
+    this.renderEndSent = false;
   }
 
-  /** Drops whatever waits, as when a render is cancelled. */
+  /** Drops whatever waits and posts the current render as cancelled unless its end was posted. */
   clear(): void {
-    this.drop();
+    this.endCurrent();
     this.renderId = undefined;
+  }
+
+  private endCurrent(): void {
+    this.drop();
+    const renderId = this.renderId;
+    // Dropping the render's end would leave the webview waiting for the rest of it for ever.
+    if (renderId === undefined || this.renderEndSent) return;
+    this.renderEndSent = true;
+    this.send({ type: MessageType.RenderCancelled, renderId });
   }
 
   private drop(): void {
@@ -84,9 +112,10 @@ export class ChunkPacer {
     for (const wake of this.roomWaiters.splice(0)) wake();
   }
 
-  /** Forgets the bytes in flight: the webview that should acknowledge them is gone (closed or reloaded). */
+  /** Forgets the queue and the bytes in flight: the webview that should receive and acknowledge them is gone (closed or reloaded). */
   reset(): void {
-    this.clear();
+    this.drop();
+    this.renderId = undefined;
     this.inFlightBytes = 0;
   }
 
@@ -119,6 +148,7 @@ export class ChunkPacer {
         continue;
       }
       this.queue.shift();
+      if (endsRender(message) && message.renderId === this.renderId) this.renderEndSent = true;
       this.send(message);
     }
   }

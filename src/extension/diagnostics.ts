@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { PatchErrorData } from '../engine/patch-error';
+import { patchesStaleAfterRemoval, patchesStaleAfterSave, type ReportedProblems } from './diagnostics-model';
 import { Disposable } from './disposable';
+import { findFileDocument } from './patch-documents';
 
 /** Source label of every Patchscope diagnostic. */
 export const DIAGNOSTIC_SOURCE = 'patchscope';
@@ -27,19 +29,37 @@ export function diagnosticRange(document: vscode.TextDocument | undefined, line:
   return new vscode.Range(lineIndex, columnIndex, lineIndex, Math.max(columnIndex + 1, Math.min(text.length, columnIndex + 1)));
 }
 
-/** Puts patch errors in the Problems panel at the patch's own line and column, per patch, and clears them. */
+/**
+ * Puts patch errors in the Problems panel at the patch's own line and column, per patch, and clears them; also
+ * when they stop describing anything: the patch or the file they point at is deleted or renamed, or a save
+ * changed the text that failed and the preview will not render it.
+ */
 export class PatchDiagnostics extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE));
-  /** The files that carry diagnostics caused by each patch (an import or a worklet may be elsewhere). */
-  private readonly filesByPatch = new Map<string, Set<string>>();
+  /** The files that carry diagnostics caused by each patch (an import or a worklet may be elsewhere), and the text that failed. */
+  private readonly reported = new Map<string, ReportedProblems>();
 
-  /** Shows `error` as the only problem of `patchPath` (replacing earlier ones). */
-  report(patchPath: string, error: PatchErrorData): void {
+  /** `previewRenders(patch)`: the preview renders that patch's edits or saves, and so keeps its problems current. */
+  constructor(private readonly previewRenders: (patchPath: string) => boolean) {
+    super();
+    this._register(vscode.workspace.onDidDeleteFiles((event) => event.files.forEach((uri) => this.removed(uri))));
+    this._register(vscode.workspace.onDidRenameFiles((event) => event.files.forEach(({ oldUri }) => this.removed(oldUri))));
+    // Deletions outside VS Code's explorer too (a terminal, git): the workspace's own watcher, deletions only.
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*', true, true, false));
+    this._register(watcher.onDidDelete((uri) => this.removed(uri)));
+    this._register(vscode.workspace.onDidSaveTextDocument((document) => this.saved(document)));
+  }
+
+  /**
+   * Shows `error` as the only problem of `patchPath` (replacing earlier ones); `sourceText` is the editor text the
+   * render read, if it read one.
+   */
+  report(patchPath: string, error: PatchErrorData, sourceText?: string): void {
     if (error.kind === 'cancelled') return;
     this.clear(patchPath);
     const file = error.file || patchPath;
     const uri = vscode.Uri.file(file);
-    const document = vscode.workspace.textDocuments.find((doc) => doc.uri.fsPath === uri.fsPath);
+    const document = findFileDocument(vscode.workspace.textDocuments, uri.fsPath);
     const diagnostic = new vscode.Diagnostic(
       diagnosticRange(document, error.line, error.column),
       error.message,
@@ -53,14 +73,14 @@ export class PatchDiagnostics extends Disposable {
       ];
     }
     this.collection.set(uri, [...(this.collection.get(uri) ?? []), diagnostic]);
-    this.filesByPatch.set(patchPath, new Set([uri.fsPath]));
+    this.reported.set(patchPath, { files: new Set([uri.fsPath]), text: sourceText });
   }
 
   /** Removes every problem `patchPath` caused. */
   clear(patchPath: string): void {
-    const files = this.filesByPatch.get(patchPath);
+    const files = this.reported.get(patchPath)?.files;
     if (!files) return;
-    this.filesByPatch.delete(patchPath);
+    this.reported.delete(patchPath);
     for (const file of files) {
       const uri = vscode.Uri.file(file);
       const remaining = (this.collection.get(uri) ?? []).filter((d) => !this.isFrom(d, patchPath, file));
@@ -71,6 +91,16 @@ export class PatchDiagnostics extends Disposable {
   /** Problems currently shown for a file (for tests and the API). */
   problemsOf(file: string): readonly vscode.Diagnostic[] {
     return this.collection.get(vscode.Uri.file(file)) ?? [];
+  }
+
+  private removed(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    for (const patchPath of patchesStaleAfterRemoval(this.reported, uri.fsPath)) this.clear(patchPath);
+  }
+
+  private saved(document: vscode.TextDocument): void {
+    if (document.uri.scheme !== 'file' || this.reported.size === 0) return;
+    for (const patchPath of patchesStaleAfterSave(this.reported, document.uri.fsPath, document.getText(), this.previewRenders)) this.clear(patchPath);
   }
 
   private isFrom(diagnostic: vscode.Diagnostic, patchPath: string, file: string): boolean {

@@ -13,8 +13,8 @@ import { PatchDiagnostics } from './diagnostics';
 import { Disposable } from './disposable';
 import { EngineHost } from './engine-host';
 import { LiveRender } from './live-render';
-import { isPatchPath } from '../engine/patch-files';
 import { isInsideFolder, isPlainAbsolutePath } from '../shared/validate';
+import { patchPathOf } from './patch-documents';
 import { PreviewPanel } from './preview-panel';
 import { onDidChangeSettings, previewSettings } from './settings';
 import { StatusBar } from './status-bar';
@@ -24,7 +24,7 @@ import { TimingsRecorder } from './timings';
 class Patchscope extends Disposable {
   readonly output = this._register(vscode.window.createOutputChannel('Patchscope'));
   readonly engine = this._register(new EngineHost(this.output));
-  readonly diagnostics = this._register(new PatchDiagnostics());
+  readonly diagnostics = this._register(new PatchDiagnostics((patchPath) => this.live.keepsProblemsCurrent(patchPath)));
   readonly timings = new TimingsRecorder();
   readonly preview: PreviewPanel;
   readonly live: LiveRender;
@@ -79,9 +79,7 @@ class Patchscope extends Disposable {
   }
 
   private wire(): void {
-    this._register(
-      onDidChangeSettings(() => this.live.reloadSettings()),
-    );
+    this._register(onDidChangeSettings(() => this.live.settingsChanged()));
     this._register(
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.preview.post({ type: MessageType.Trust, trusted: true });
@@ -138,7 +136,8 @@ class Patchscope extends Disposable {
 
   private async openPreview(uri?: vscode.Uri): Promise<void> {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (target && isPatchPath(target.fsPath)) this.live.followPath(target.fsPath);
+    const patchPath = target && patchPathOf(target);
+    if (patchPath) this.live.followPath(patchPath);
     this.preview.show();
     this.updateStatusBar();
   }
@@ -206,7 +205,7 @@ class Patchscope extends Disposable {
         previewOpen: this.preview.isOpen,
         trusted: vscode.workspace.isTrusted,
       },
-      active !== undefined && isPatchPath(active.fsPath),
+      active !== undefined && patchPathOf(active) !== undefined,
     );
   }
 }

@@ -8,8 +8,9 @@ import { Disposable } from './disposable';
 import { decideOnEdit } from './edit-debouncer';
 import type { PatchDiagnostics } from './diagnostics';
 import { isPatchPath } from '../engine/patch-files';
+import { findPatchDocument, isDocumentOf, patchPathOf } from './patch-documents';
 import { median } from '../engine/statistics';
-import { previewSettings, readSettings, streamOptions, type PatchscopeSettings } from './settings';
+import { previewSettings, readSettings, streamOptions, streamSettingsChanged, type PatchscopeSettings } from './settings';
 import type { TimingsRecorder } from './timings';
 
 /** Starts a streamed render; the engine's `RenderPool.stream` has this shape (the pool remembers each patch's RTF). */
@@ -95,8 +96,8 @@ export class LiveRender extends Disposable {
     this._register(vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event)));
     this._register(vscode.workspace.onDidSaveTextDocument((document) => this.onDocumentSaved(document)));
     this._register({ dispose: () => this.cancel() });
-    const editor = vscode.window.activeTextEditor;
-    if (editor && isPatchPath(editor.document.uri.fsPath)) this.followed = describe(editor.document.uri.fsPath);
+    const activePatch = vscode.window.activeTextEditor && patchPathOf(vscode.window.activeTextEditor.document.uri);
+    if (activePatch) this.followed = describe(activePatch);
     this.currentSettings = readPatchSettings(this.followed);
   }
 
@@ -121,9 +122,21 @@ export class LiveRender extends Disposable {
   }
 
   /** Reads the settings of the followed patch again, for the next render and the preview. */
-  reloadSettings(): void {
+  private reloadSettings(): void {
     this.currentSettings = readPatchSettings(this.followed);
     this.preview.post({ type: MessageType.Settings, settings: previewSettings(this.currentSettings) });
+  }
+
+  /**
+   * A setting changed somewhere: reads the followed patch's settings again, and renders it again when its
+   * streamed render would differ (a raised duration limit or timeout, another capture or chunk size). With
+   * automatic rendering off, the next render waits for Render now as it would after an edit.
+   */
+  settingsChanged(): void {
+    const before = this.currentSettings;
+    this.reloadSettings();
+    if (!this.followed || this.currentSettings.autoRender === 'off' || !streamSettingsChanged(before, this.currentSettings)) return;
+    this.renderNow(epochNow());
   }
 
   /** Follows the patch at `patchPath` (revived panel, command argument); renders it when it changed. */
@@ -144,6 +157,14 @@ export class LiveRender extends Disposable {
     this.start(editAt);
   }
 
+  /**
+   * True when the preview renders the edits (or saves) of the patch at `patchPath`, so each of its texts gets a
+   * render that clears or reports its problems.
+   */
+  keepsProblemsCurrent(patchPath: string): boolean {
+    return this.followed?.path === patchPath && this.preview.isReady && this.trusted() && !this.isDisposed && this.settings.autoRender !== 'off';
+  }
+
   /** The preview handled a chunk of `bytes` bytes: more audio may be posted. */
   chunkReceived(bytes: number): void {
     this.pacer.acknowledge(bytes);
@@ -161,14 +182,13 @@ export class LiveRender extends Disposable {
   }
 
   private followDocument(document: vscode.TextDocument): void {
-    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
-    if (!isPatchPath(document.uri.fsPath)) return;
-    this.followPath(document.uri.fsPath);
+    const patchPath = patchPathOf(document.uri);
+    if (patchPath) this.followPath(patchPath);
   }
 
   private onDocumentChanged(event: vscode.TextDocumentChangeEvent): void {
     const editAt = epochNow();
-    if (event.contentChanges.length === 0 || event.document.uri.fsPath !== this.followed?.path) return;
+    if (event.contentChanges.length === 0 || !this.followed || !isDocumentOf(event.document.uri, this.followed.path)) return;
     // On save or off, an edit renders nothing, so the render in progress keeps playing until the next one starts.
     if (this.settings.autoRender !== 'onType') return;
     // Cancel at once: the render in progress plays text that no longer exists.
@@ -188,7 +208,7 @@ export class LiveRender extends Disposable {
   }
 
   private onDocumentSaved(document: vscode.TextDocument): void {
-    if (document.uri.fsPath !== this.followed?.path || this.settings.autoRender !== 'onSave') return;
+    if (!this.followed || !isDocumentOf(document.uri, this.followed.path) || this.settings.autoRender !== 'onSave') return;
     this.renderNow(epochNow());
   }
 
@@ -202,9 +222,9 @@ export class LiveRender extends Disposable {
     if (!active) return;
     this.active = undefined;
     active.abort.abort();
+    // Posts RenderCancelled for it, unless its end already went out.
     this.pacer.clear();
     this.timings.finish(active.id, 'cancelled', epochNow());
-    this.preview.post({ type: MessageType.RenderCancelled, renderId: active.id });
     this.setStatus({ ...this.liveStatus, rendering: false });
   }
 
@@ -216,12 +236,13 @@ export class LiveRender extends Disposable {
     const abort = new AbortController();
     const active: ActiveRender = { id, patchPath: patch.path, abort };
     this.active = active;
-    const document = vscode.workspace.textDocuments.find((doc) => doc.uri.fsPath === patch.path);
+    const document = findPatchDocument(vscode.workspace.textDocuments, patch.path);
     const source: PatchSource = { path: patch.path, text: document?.getText() };
     const renderStartAt = epochNow();
     this.timings.start(id, patch.path, editAt, renderStartAt);
-    this.preview.post({ type: MessageType.RenderStart, renderId: id, patch, editAt });
+    // A completed render whose audio still waits in the pacer is posted as cancelled before this one starts.
     this.pacer.begin(id);
+    this.preview.post({ type: MessageType.RenderStart, renderId: id, patch, editAt });
     this.setStatus({ ...this.liveStatus, patch, rendering: true });
 
     let info: PatchInfo | undefined;
@@ -289,7 +310,7 @@ export class LiveRender extends Disposable {
         const data = toErrorData(error, patch.path);
         this.errorData = data;
         this.timings.finish(id, 'error', epochNow());
-        this.diagnostics.report(patch.path, data);
+        this.diagnostics.report(patch.path, data, source.text);
         this.pacer.push({ type: MessageType.RenderError, renderId: id, error: data });
         this.setStatus({ ...this.liveStatus, rendering: false, error: data.message });
       },

@@ -118,3 +118,15 @@ export function streamOptions(settings: PatchscopeSettings): Pick<
     capture: settings.capture === 'auto' ? undefined : settings.capture,
   };
 }
+
+/**
+ * True when a streamed render with `after` could differ from one with `before` (capture, chunk bounds, latency
+ * target, timeout, duration limit); display settings the webview applies itself, and the file exports' settings,
+ * do not count.
+ */
+export function streamSettingsChanged(before: PatchscopeSettings, after: PatchscopeSettings): boolean {
+  const previous: Record<string, unknown> = streamOptions(before);
+  const next: Record<string, unknown> = streamOptions(after);
+  const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
+  return [...keys].some((key) => previous[key] !== next[key]);
+}

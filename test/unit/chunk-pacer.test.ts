@@ -31,6 +31,10 @@ function acknowledgeAll(pacer: ChunkPacer, sent: ToWebview[], from: number): num
   return index;
 }
 
+function end(renderId: number): ToWebview {
+  return { type: MessageType.RenderEnd, renderId, summary: { capture: 'script-processor', chunks: 10, rtf: 0.01, probeRtf: 0.01, firstChunkMs: 5, totalMs: 50, medianChunkFrames: 4096 } };
+}
+
 describe('ChunkPacer', () => {
   it('holds audio beyond the window until the webview acknowledges it, and keeps the order', () => {
     const { pacer, sent } = setup();
@@ -62,14 +66,49 @@ describe('ChunkPacer', () => {
     assert.equal(pacer.queued, 0, 'the old render waits no more');
     pacer.push(chunk(2, 0, 2048));
     assert.deepEqual(
-      sent.slice(-1).map((m) => (m.type === MessageType.Chunk ? [m.renderId, m.startFrame] : m.type)),
-      [[2, 0]],
-      'the new render is not held behind the window the old one filled',
+      sent.slice(-2).map((m) => (m.type === MessageType.Chunk ? [m.renderId, m.startFrame] : [m.type, 'renderId' in m ? m.renderId : undefined])),
+      [[MessageType.RenderCancelled, 1], [2, 0]],
+      'the old render is told cancelled, and the new render is not held behind the window the old one filled',
     );
     pacer.push(chunk(2, 2048, 4096));
-    assert.equal(sent.length, 5, "the new render's next chunk waits for the window");
+    assert.equal(sent.length, 6, "the new render's next chunk waits for the window");
     pacer.acknowledge(WINDOW);
-    assert.equal(sent.length, 6);
+    assert.equal(sent.length, 7);
+  });
+
+  it('posts a completed render as cancelled when a new render drops its end, so the webview stops waiting for it', () => {
+    const { pacer, sent } = setup();
+    pacer.begin(1);
+    for (let i = 0; i < 10; i++) pacer.push(chunk(1, i * 4096, 4096));
+    pacer.push(end(1));
+    assert.equal(pacer.queued, 7, 'the render completed on the host; six chunks and its end wait here');
+    pacer.begin(2);
+    const ends = sent.filter((m) => m.type === MessageType.RenderEnd || m.type === MessageType.RenderCancelled);
+    assert.deepEqual(ends, [{ type: MessageType.RenderCancelled, renderId: 1 }], 'render 1 ends as cancelled, once');
+    pacer.clear();
+    assert.deepEqual(sent.at(-1), { type: MessageType.RenderCancelled, renderId: 2 }, 'a render cleared before its end is cancelled');
+    pacer.clear();
+    pacer.begin(3);
+    assert.equal(sent.filter((m) => m.type === MessageType.RenderCancelled).length, 2, 'each render ends once');
+  });
+
+  it('posts nothing more for a render whose end went out, and nothing to a replaced webview', () => {
+    const { pacer, sent } = setup();
+    pacer.begin(1);
+    pacer.push(chunk(1, 0, 4096));
+    pacer.push(end(1));
+    pacer.begin(2);
+    pacer.push({ type: MessageType.RenderError, renderId: 2, error: { kind: 'compile', message: 'Unexpected token', file: '/p/a.synth.js' } });
+    pacer.clear();
+    pacer.begin(3);
+    pacer.push(chunk(3, 0, 4096));
+    pacer.reset();
+    pacer.begin(4);
+    assert.deepEqual(
+      sent.map((m) => m.type),
+      [MessageType.Chunk, MessageType.RenderEnd, MessageType.RenderError, MessageType.Chunk],
+      'no RenderCancelled: each render’s end was posted, or its webview is gone',
+    );
   });
 
   it('sends a message that is not audio at once when no audio waits before it', () => {

@@ -6,7 +6,17 @@ import { batchSummary, forEachLimited } from '../../src/extension/commands/batch
 import { parityLines, parityVerdict } from '../../src/extension/commands/parity-report';
 import { wavFormatOf } from '../../src/extension/commands/wav-format';
 import { decideOnEdit } from '../../src/extension/edit-debouncer';
-import { DEFAULT_SETTINGS, parseSettings, previewSettings, renderLimits, SETTINGS_SECTION, streamOptions } from '../../src/extension/settings-model';
+import { patchesStaleAfterRemoval, patchesStaleAfterSave, type ReportedProblems } from '../../src/extension/diagnostics-model';
+import { findFileDocument, findPatchDocument, isDocumentOf, patchPathOf } from '../../src/extension/patch-documents';
+import {
+  DEFAULT_SETTINGS,
+  parseSettings,
+  previewSettings,
+  renderLimits,
+  SETTINGS_SECTION,
+  streamOptions,
+  streamSettingsChanged,
+} from '../../src/extension/settings-model';
 import { formatMs, formatRtf, statusText } from '../../src/extension/status-text';
 import { TimingsRecorder } from '../../src/extension/timings';
 import { EngineHost } from '../../src/extension/engine-host';
@@ -14,7 +24,7 @@ import { EngineHost } from '../../src/extension/engine-host';
 const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { default: unknown; enum?: unknown[]; minimum?: number; maximum?: number }> };
+    configuration: { properties: Record<string, { type: string; default: unknown; enum?: unknown[]; minimum?: number; maximum?: number }> };
     menus: Record<string, { command: string; when?: string }[]>;
   };
   capabilities: { untrustedWorkspaces: { supported: string; description: string } };
@@ -72,6 +82,88 @@ describe('settings', () => {
     assert.equal(parseSettings((key) => (key === 'maxDuration' ? 1e9 : undefined)).maxDuration, declared.maximum);
     assert.equal(parseSettings((key) => (key === 'maxDuration' ? 0 : undefined)).maxDuration, declared.minimum);
     assert.equal(parseSettings((key) => (key === 'maxDuration' ? 'long' : undefined)).maxDuration, 3600);
+  });
+});
+
+describe('settings that re-render the preview', () => {
+  /** The settings a streamed render reads: a change of any other is for the webview, the exports or the editor. */
+  const RENDER_KEYS = ['capture', 'maxChunk', 'maxDuration', 'minChunk', 'renderTimeout', 'targetLatency'];
+
+  it('re-renders for a change of every setting the streamed render uses, and of no other', () => {
+    for (const [fullKey, property] of Object.entries(manifest.contributes.configuration.properties)) {
+      const key = fullKey.slice(SETTINGS_SECTION.length + 1);
+      const other =
+        property.enum?.find((value) => value !== property.default) ??
+        (property.type === 'string' ? '/opt/ffmpeg/bin/ffmpeg' : property.default === property.minimum ? property.maximum : property.minimum);
+      const changed = parseSettings((k) => (k === key ? other : undefined));
+      assert.notDeepEqual(lookup(changed, key), lookup(DEFAULT_SETTINGS, key), `${key} changed`);
+      assert.equal(streamSettingsChanged(DEFAULT_SETTINGS, changed), RENDER_KEYS.includes(key), key);
+    }
+    assert.equal(streamSettingsChanged(DEFAULT_SETTINGS, parseSettings(() => undefined)), false, 'the same settings read again');
+  });
+
+  it('re-renders a patch refused for its duration once the limit is raised', () => {
+    const refused = parseSettings((key) => (key === 'maxDuration' ? 10 : undefined));
+    assert.ok(streamSettingsChanged(refused, parseSettings((key) => (key === 'maxDuration' ? 60 : undefined))));
+  });
+});
+
+describe('patch documents', () => {
+  const file = (fsPath: string) => ({ uri: { scheme: 'file', fsPath }, label: 'file' });
+  const view = (scheme: string, fsPath: string) => ({ uri: { scheme, fsPath }, label: scheme });
+
+  it('takes only a file (or a new untitled file) as a patch, never a git or diff view of it', () => {
+    assert.equal(patchPathOf({ scheme: 'file', fsPath: '/w/bell.synth.ts' }), '/w/bell.synth.ts');
+    assert.equal(patchPathOf({ scheme: 'untitled', fsPath: '/w/new.synth.js' }), '/w/new.synth.js');
+    assert.equal(patchPathOf({ scheme: 'git', fsPath: '/w/bell.synth.ts' }), undefined);
+    assert.equal(patchPathOf({ scheme: 'file', fsPath: '/w/notes.txt' }), undefined);
+    assert.ok(isDocumentOf({ scheme: 'file', fsPath: '/w/bell.synth.ts' }, '/w/bell.synth.ts'));
+    assert.ok(!isDocumentOf({ scheme: 'git', fsPath: '/w/bell.synth.ts' }, '/w/bell.synth.ts'));
+    assert.ok(!isDocumentOf({ scheme: 'vscode-scm', fsPath: '/w/bell.synth.ts' }, '/w/bell.synth.ts'));
+  });
+
+  it('reads the patch’s unsaved text from its file’s document, not from an SCM diff opened before it', () => {
+    const documents = [view('git', '/w/bell.synth.ts'), view('untitled', '/w/bell.synth.ts'), file('/w/bell.synth.ts'), file('/w/other.synth.ts')];
+    assert.equal(findPatchDocument(documents, '/w/bell.synth.ts')?.label, 'file');
+    assert.equal(findPatchDocument([view('git', '/w/bell.synth.ts')], '/w/bell.synth.ts'), undefined, 'only the diff is open: the file on disk');
+    assert.equal(findPatchDocument([view('git', '/w/bell.synth.ts'), view('untitled', '/w/bell.synth.ts')], '/w/bell.synth.ts')?.label, 'untitled');
+    assert.equal(findFileDocument([view('git', '/w/lib/env.js'), file('/w/lib/env.js')], '/w/lib/env.js')?.label, 'file');
+    assert.equal(findFileDocument([view('git', '/w/lib/env.js')], '/w/lib/env.js'), undefined);
+  });
+});
+
+describe('stale problems', () => {
+  const reported = new Map<string, ReportedProblems>([
+    ['/w/bell.synth.ts', { files: new Set(['/w/bell.synth.ts']), text: 'export default { duration: 1, build() { oops( } };' }],
+    ['/w/pad.synth.js', { files: new Set(['/w/lib/env.js']), text: undefined }],
+    ['/w/deep/drum.synth.js', { files: new Set(['/w/deep/drum.synth.js']), text: undefined }],
+  ]);
+  const never = (): boolean => false;
+
+  it('clears a deleted or renamed patch’s problems, those in a deleted file and those under a deleted folder', () => {
+    assert.deepEqual(patchesStaleAfterRemoval(reported, '/w/bell.synth.ts'), ['/w/bell.synth.ts']);
+    assert.deepEqual(patchesStaleAfterRemoval(reported, '/w/lib/env.js'), ['/w/pad.synth.js'], 'the file the problem points at is gone');
+    assert.deepEqual(patchesStaleAfterRemoval(reported, '/w/deep'), ['/w/deep/drum.synth.js']);
+    assert.deepEqual(patchesStaleAfterRemoval(reported, '/w/dee'), [], 'a folder whose name is a prefix holds nothing');
+    assert.deepEqual(patchesStaleAfterRemoval(reported, '/w').sort(), [...reported.keys()].sort());
+    assert.deepEqual(patchesStaleAfterRemoval(reported, '/w/other.synth.ts'), []);
+  });
+
+  it('clears problems on a save that changed the failing text when the preview will not render it', () => {
+    assert.deepEqual(patchesStaleAfterSave(reported, '/w/bell.synth.ts', 'export default { duration: 1, build() {} };', never), ['/w/bell.synth.ts']);
+    assert.deepEqual(
+      patchesStaleAfterSave(reported, '/w/bell.synth.ts', 'export default { duration: 1, build() { oops( } };', never),
+      [],
+      'saving the very text that failed keeps its error',
+    );
+    assert.deepEqual(patchesStaleAfterSave(reported, '/w/deep/drum.synth.js', 'fixed', never), ['/w/deep/drum.synth.js'], 'read from disk before: the save changed it');
+    assert.deepEqual(patchesStaleAfterSave(reported, '/w/lib/env.js', 'fixed', never), ['/w/pad.synth.js'], 'a saved module the problem points at');
+    assert.deepEqual(patchesStaleAfterSave(reported, '/w/other.synth.ts', 'x', never), []);
+  });
+
+  it('leaves a saved patch’s problems to the preview when it renders that patch', () => {
+    const previewRenders = (patchPath: string): boolean => patchPath === '/w/bell.synth.ts';
+    assert.deepEqual(patchesStaleAfterSave(reported, '/w/bell.synth.ts', 'export default {};', previewRenders), []);
   });
 });
 

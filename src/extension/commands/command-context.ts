@@ -5,7 +5,7 @@ import type { PatchSource } from '../../engine/render-types';
 import type { PatchDiagnostics } from '../diagnostics';
 import type { EngineHost } from '../engine-host';
 import type { LiveRender } from '../live-render';
-import { isPatchPath } from '../../engine/patch-files';
+import { findPatchDocument, patchPathOf } from '../patch-documents';
 import type { PreviewPanel } from '../preview-panel';
 
 /** What the commands share. */
@@ -23,15 +23,17 @@ export interface CommandContext {
  * editor when it is a patch, else the patch the preview follows.
  */
 export function resolvePatchPath(context: CommandContext, argument?: unknown): string | undefined {
-  if (argument instanceof vscode.Uri && isPatchPath(argument.fsPath)) return argument.fsPath;
+  const fromArgument = argument instanceof vscode.Uri ? patchPathOf(argument) : undefined;
+  if (fromArgument) return fromArgument;
   const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && isPatchPath(active.fsPath)) return active.fsPath;
+  const fromEditor = active && patchPathOf(active);
+  if (fromEditor) return fromEditor;
   return context.live.patch?.path;
 }
 
 /** The patch as the engine reads it: the editor's unsaved text when the file is open. */
 export function patchSource(patchPath: string): PatchSource {
-  const document = vscode.workspace.textDocuments.find((doc) => doc.uri.fsPath === patchPath);
+  const document = findPatchDocument(vscode.workspace.textDocuments, patchPath);
   return { path: patchPath, text: document?.getText() };
 }
 
@@ -69,10 +71,13 @@ export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
   return error instanceof Error && error.name === 'AbortError';
 }
 
-/** Reports a failed render: Problems panel for patch errors, an error message, and the output channel. */
-export function reportFailure(context: CommandContext, patchPath: string, action: string, error: unknown): void {
+/**
+ * Reports a failed render of `source`: Problems panel for patch errors, an error message, and the output channel.
+ */
+export function reportFailure(context: CommandContext, source: PatchSource, action: string, error: unknown): void {
+  const patchPath = source.path;
   const message = error instanceof PatchError ? error.format() : error instanceof Error ? error.message : String(error);
-  if (error instanceof PatchError) context.diagnostics.report(patchPath, error.toData());
+  if (error instanceof PatchError) context.diagnostics.report(patchPath, error.toData(), source.text);
   context.output.appendLine(`[${new Date().toISOString()}] ${action} failed: ${message}`);
   void vscode.window.showErrorMessage(`${action} of ${path.basename(patchPath)} failed: ${firstLine(message)}`, 'Show Output').then((choice) => {
     if (choice) context.output.show(true);

@@ -15,8 +15,9 @@ export async function runParityCommand(context: CommandContext, argument?: unkno
     { location: vscode.ProgressLocation.Notification, title: `Parity test of ${path.basename(patchPath)}`, cancellable: true },
     async (_progress, token) => {
       const abort = abortOnCancel(token);
+      const source = patchSource(patchPath);
       try {
-        const report = await runParityTest(context.engine.renderPool, patchSource(patchPath), { ...streamOptions(settings), signal: abort.signal });
+        const report = await runParityTest(context.engine.renderPool, source, { ...streamOptions(settings), signal: abort.signal });
         const output = context.output;
         output.appendLine(`[${new Date().toISOString()}] Parity test`);
         for (const line of parityLines(report)) output.appendLine(`  ${line}`);
@@ -26,7 +27,7 @@ export async function runParityCommand(context: CommandContext, argument?: unkno
         else void vscode.window.showWarningMessage(verdict);
         return report;
       } catch (error) {
-        if (!isCancellation(error, abort.signal)) reportFailure(context, patchPath, 'Parity test', error);
+        if (!isCancellation(error, abort.signal)) reportFailure(context, source, 'Parity test', error);
         return undefined;
       }
     },

@@ -31,8 +31,9 @@ export async function renderAllCommand(context: CommandContext): Promise<BatchIt
       await forEachLimited(files, limit, abort.signal, async (patchPath) => {
         const settings = readSettings(vscode.Uri.file(patchPath));
         const item: BatchItem = { patch: patchPath };
+        const source = patchSource(patchPath);
         try {
-          const { info, wav: summary, warnings } = await renderToWav(pool, patchSource(patchPath), defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
+          const { info, wav: summary, warnings } = await renderToWav(pool, source, defaultOutputPath(patchPath, 'wav'), wavFormatOf(settings.wav.bitDepth), {
             signal: abort.signal,
             ...renderLimits(settings),
           });
@@ -43,7 +44,7 @@ export async function renderAllCommand(context: CommandContext): Promise<BatchIt
         } catch (error) {
           if (isCancellation(error, abort.signal)) return;
           item.error = error instanceof Error ? error.message : String(error);
-          if (error instanceof PatchError) context.diagnostics.report(patchPath, error.toData());
+          if (error instanceof PatchError) context.diagnostics.report(patchPath, error.toData(), source.text);
         }
         items.push(item);
         finished++;

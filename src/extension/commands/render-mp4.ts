@@ -55,7 +55,7 @@ export async function renderMp4Command(context: CommandContext, argument?: unkno
         if (isCancellation(error, abort.signal)) {
           void vscode.window.showInformationMessage(`Video render of ${name} cancelled; no file was written.`);
         } else {
-          reportFailure(context, patchPath, 'Render to MP4', error);
+          reportFailure(context, source, 'Render to MP4', error);
         }
         return undefined;
       }

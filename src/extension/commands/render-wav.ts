@@ -25,8 +25,9 @@ export async function renderWavCommand(context: CommandContext, argument?: unkno
     async (progress, token) => {
       const abort = abortOnCancel(token);
       let reported = 0;
+      const source = patchSource(patchPath);
       try {
-        const { info, wav: summary, warnings } = await renderToWav(context.engine.renderPool, patchSource(patchPath), target.fsPath, wavFormatOf(settings.wav.bitDepth), {
+        const { info, wav: summary, warnings } = await renderToWav(context.engine.renderPool, source, target.fsPath, wavFormatOf(settings.wav.bitDepth), {
           signal: abort.signal,
           ...renderLimits(settings),
           onProgress: ({ framesDone, framesTotal }) => {
@@ -43,7 +44,7 @@ export async function renderWavCommand(context: CommandContext, argument?: unkno
         if (isCancellation(error, abort.signal)) {
           void vscode.window.showInformationMessage(`Render of ${name} cancelled; no file was written.`);
         } else {
-          reportFailure(context, patchPath, 'Render to WAV', error);
+          reportFailure(context, source, 'Render to WAV', error);
         }
         return undefined;
       }

@@ -1,11 +1,11 @@
 // The file commands from the command palette: Render to WAV, Render to MP4, Run Parity Test.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { probeMedia, readWavHeader } from '../lib/media-files.mjs';
 import { commandTitle } from '../lib/session.mjs';
 import { waitFor } from '../lib/workbench.mjs';
-import { SINE } from './preview.mjs';
+import { locate, SINE } from './preview.mjs';
 
 /** A patch that renders digital silence. */
 const SILENT = 'fixtures/silent.synth.js';
@@ -81,6 +81,45 @@ export function commandScenarios(session, scenario) {
     await waitForFinishedFile(file, 120_000);
     const notice = await waitFor('the warning notification', async () => (await session.workbench.notifications()).find((n) => n.includes(basename(file))));
     assert.match(notice, /Warning: the render is silent \(every sample is 0\)/, notice);
+  });
+
+  scenario('a Render to WAV error leaves Problems when the patch is fixed and saved, and when it is deleted', async () => {
+    const workbench = session.workbench;
+    const relativePath = 'fixtures/stale-problem.synth.js';
+    const file = session.path(relativePath);
+    const good = 'export default {\n  duration: 1,\n  channels: 1,\n  build(ctx, out) {\n    const tone = new OscillatorNode(ctx, { frequency: 330 });\n    tone.connect(out);\n    tone.start(0);\n  },\n};\n';
+    const broken = good.replace('tone.connect(out);', 'tone.connect(out); @@');
+    const problems = async () => (await workbench.problems()).filter((row) => row.file === 'stale-problem.synth.js' && row.source === 'patchscope');
+    const renderFails = async () => {
+      const output = await renderWithSaveDialog(session, 'patchscope.renderWav', 'wav');
+      await waitFor('the compile error in Problems', async () => (await problems()).length === 1, { timeoutMs: 60_000, intervalMs: 500 });
+      assert.equal(existsSync(output), false, 'a failed render writes no file');
+    };
+    writeFileSync(file, broken);
+    try {
+      await workbench.quickOpen(relativePath);
+      await renderFails();
+      // Fixed in the editor and saved, with no preview render to say so (the preview may be closed).
+      const target = locate(broken, / @@$/);
+      await workbench.focusEditor();
+      await workbench.goTo(target.line, 1);
+      await workbench.press('End');
+      await workbench.press('Backspace', { times: 3 });
+      await waitFor('the fix in the editor', async () => !(await workbench.editorText()).includes('@@'));
+      await workbench.save();
+      await waitFor('the saved fix on disk', async () => readFileSync(file, 'utf8') === good);
+      await waitFor('Problems to clear after the save', async () => (await problems()).length === 0, { timeoutMs: 30_000, intervalMs: 500 });
+
+      // Broken again on disk (the editor reloads it), failed again, then deleted outside the editor.
+      writeFileSync(file, broken);
+      await workbench.focusEditor();
+      await waitFor('the editor to reload the broken patch', async () => (await workbench.editorText()).includes('@@'));
+      await renderFails();
+      rmSync(file);
+      await waitFor('Problems to clear after the delete', async () => (await problems()).length === 0, { timeoutMs: 30_000, intervalMs: 500 });
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   scenario('Render to MP4 writes a video as long as the patch', async () => {

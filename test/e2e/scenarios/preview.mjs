@@ -1,9 +1,10 @@
 // Patchscope as a person uses it: open a patch and its preview, hear it, edit it, break it, fix it.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { commandTitle } from '../lib/session.mjs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { commandTitle, log } from '../lib/session.mjs';
 import {
+  awaitNextRender,
   newestRenderId,
   previewState,
   probeRecords,
@@ -29,6 +30,14 @@ export function locate(text, pattern, group = 0) {
 /** True when `hz` is within 3 % of `expected`. */
 export function near(hz, expected) {
   return hz !== undefined && Math.abs(hz - expected) <= expected * 0.03;
+}
+
+/** Messages after which the preview expects nothing more of a render. */
+const RENDER_ENDS = ['renderEnd', 'renderError', 'renderCancelled'];
+
+/** Clicks the preview's Render now button. */
+async function clickRenderNow(frame) {
+  await frame.evaluate(() => document.querySelector('vscode-toolbar-button[label="Render now"]').click());
 }
 
 /** Opens a patch by Quick Open and waits until the preview follows it and plays one of its renders. */
@@ -167,5 +176,67 @@ export function previewScenarios(session, scenario, shared) {
     await waitFor('the fix in the editor', async () => (await workbench.editorText()).includes('tone.connect(level).connect(out);\n'));
     await waitFor('Problems to clear', async () => (await patchscopeProblems()).length === 0, { timeoutMs: 60_000, intervalMs: 500 });
     await waitFor('the preview error to clear', async () => (await previewState(frame)).error === undefined, { timeoutMs: 30_000 });
+  });
+
+  scenario('every render ends in the preview, also one replaced while its audio was still on the way', async () => {
+    const frame = shared.frame;
+    assert.ok(frame, 'the preview is open');
+    await followPatch(session, frame, SINE);
+    const ended = async (renderId) => (await probeRecords(frame)).messages.some((m) => m.renderId === renderId && RENDER_ENDS.includes(m.type));
+    // The host renders the 30 s sine in a fraction of a second and its audio reaches the preview over about as
+    // long again: renders replaced at these delays after their first chunk arrived ended on the host first.
+    const unended = [];
+    let previous;
+    for (const delayMs of [100, 200, 300, 450, 600, 800, 0]) {
+      const before = previous ?? (await newestRenderId(frame)) ?? 0;
+      await clickRenderNow(frame);
+      const { start } = await awaitNextRender(frame, before, { withSource: false });
+      // Its end, if it came, came before the next render's start: checked now, while the probe still holds it.
+      if (previous !== undefined && !(await ended(previous))) unended.push(previous);
+      previous = start.renderId;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+    assert.deepEqual(unended, [], 'a render the preview is never told the end of stays "still growing" for ever');
+    const lastEnd = await waitFor(
+      'the last render to end',
+      async () => (await probeRecords(frame)).messages.find((m) => m.renderId === previous && RENDER_ENDS.includes(m.type)),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    assert.equal(lastEnd.type, 'renderEnd', 'the last render completes');
+    const firstChunk = (await probeRecords(frame)).messages.find((m) => m.renderId === previous && m.type === 'chunk');
+    if (firstChunk) log(`the last render's audio took ${(lastEnd.at - firstChunk.at).toFixed(0)} ms from its first chunk to its end in the preview`);
+    await waitFor('the last render to play', async () => (await previewState(frame)).playState === 'playing', { timeoutMs: 15_000 });
+  });
+
+  scenario('a setting the render uses renders the followed patch again; a display setting does not', async () => {
+    const frame = shared.frame;
+    assert.ok(frame, 'the preview is open');
+    await followPatch(session, frame, SINE);
+    const settingsFile = session.path('.vscode/settings.json');
+    const writeSettings = (settings) => {
+      mkdirSync(dirname(settingsFile), { recursive: true });
+      writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    };
+    try {
+      // The 30 s sine over a 10 s limit: refused, with no edit to ask for it.
+      writeSettings({ 'patchscope.maxDuration': 10 });
+      const refused = await waitFor('the preview to refuse the 30 s sine', async () => {
+        const { error } = await previewState(frame);
+        return error && /limit of 10 s/.test(error.message) ? error : undefined;
+      });
+      assert.match(refused.message, /patchscope\.maxDuration/);
+      const refusedId = await newestRenderId(frame);
+      writeSettings({ 'patchscope.maxDuration': 60 });
+      await waitForNewRender(frame, refusedId);
+      await waitFor('the refusal to clear', async () => (await previewState(frame)).error === undefined, { timeoutMs: 30_000 });
+      await waitFor('the new render to play', async () => (await previewState(frame)).playState === 'playing', { timeoutMs: 15_000 });
+
+      const playingId = await newestRenderId(frame);
+      writeSettings({ 'patchscope.maxDuration': 60, 'patchscope.spectrogram.colorMap': 'viridis' });
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      assert.equal(await newestRenderId(frame), playingId, 'the webview redraws a colour map itself: no render');
+    } finally {
+      rmSync(dirname(settingsFile), { recursive: true, force: true });
+    }
   });
 }
