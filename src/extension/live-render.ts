@@ -9,6 +9,7 @@ import { decideOnEdit } from './edit-debouncer';
 import type { PatchDiagnostics } from './diagnostics';
 import { isPatchPath } from '../engine/patch-files';
 import { findPatchDocument, isDocumentOf, patchPathOf } from './patch-documents';
+import { PatchInputs } from './patch-inputs';
 import { median } from '../engine/statistics';
 import { previewSettings, readSettings, streamOptions, streamSettingsChanged, type PatchscopeSettings } from './settings';
 import type { TimingsRecorder } from './timings';
@@ -70,6 +71,8 @@ export function summarize(stats: StreamStats): RenderSummary {
  */
 export class LiveRender extends Disposable {
   private followed: PatchDescriptor | undefined;
+  /** The followed patch's files, so that an edit to a module it imports renders it too. */
+  private inputs: PatchInputs | undefined;
   private active: ActiveRender | undefined;
   private nextRenderId = 1;
   private currentSettings: PatchscopeSettings;
@@ -97,7 +100,10 @@ export class LiveRender extends Disposable {
     this._register(vscode.workspace.onDidSaveTextDocument((document) => this.onDocumentSaved(document)));
     this._register({ dispose: () => this.cancel() });
     const activePatch = vscode.window.activeTextEditor && patchPathOf(vscode.window.activeTextEditor.document.uri);
-    if (activePatch) this.followed = describe(activePatch);
+    if (activePatch) {
+      this.followed = describe(activePatch);
+      this.inputs = new PatchInputs(activePatch);
+    }
     this.currentSettings = readPatchSettings(this.followed);
   }
 
@@ -144,6 +150,7 @@ export class LiveRender extends Disposable {
     if (!isPatchPath(patchPath)) return;
     if (this.followed?.path === patchPath) return;
     this.followed = describe(patchPath);
+    this.inputs = new PatchInputs(patchPath);
     this.reloadSettings();
     this.preview.post({ type: MessageType.Patch, patch: this.followed });
     this.preview.setTitle(this.followed);
@@ -188,7 +195,7 @@ export class LiveRender extends Disposable {
 
   private onDocumentChanged(event: vscode.TextDocumentChangeEvent): void {
     const editAt = epochNow();
-    if (event.contentChanges.length === 0 || !this.followed || !isDocumentOf(event.document.uri, this.followed.path)) return;
+    if (event.contentChanges.length === 0 || !this.isFollowedFile(event.document.uri)) return;
     // On save or off, an edit renders nothing, so the render in progress keeps playing until the next one starts.
     if (this.settings.autoRender !== 'onType') return;
     // Cancel at once: the render in progress plays text that no longer exists.
@@ -208,8 +215,14 @@ export class LiveRender extends Disposable {
   }
 
   private onDocumentSaved(document: vscode.TextDocument): void {
-    if (!this.followed || !isDocumentOf(document.uri, this.followed.path) || this.settings.autoRender !== 'onSave') return;
+    if (!this.isFollowedFile(document.uri) || this.settings.autoRender !== 'onSave') return;
     this.renderNow(epochNow());
+  }
+
+  /** True when a document at `uri` is the followed patch's text or one of the files its renders read. */
+  private isFollowedFile(uri: vscode.Uri): boolean {
+    if (!this.followed) return false;
+    return isDocumentOf(uri, this.followed.path) || (uri.scheme === 'file' && this.inputs?.isModule(uri.fsPath) === true);
   }
 
   private clearTrailing(): void {
@@ -237,7 +250,8 @@ export class LiveRender extends Disposable {
     const active: ActiveRender = { id, patchPath: patch.path, abort };
     this.active = active;
     const document = findPatchDocument(vscode.workspace.textDocuments, patch.path);
-    const source: PatchSource = { path: patch.path, text: document?.getText() };
+    const inputs = this.inputs;
+    const source: PatchSource = { path: patch.path, text: document?.getText(), overlays: inputs?.overlays(vscode.workspace.textDocuments) };
     const renderStartAt = epochNow();
     this.timings.start(id, patch.path, editAt, renderStartAt);
     // A completed render whose audio still waits in the pacer is posted as cancelled before this one starts.
@@ -251,6 +265,7 @@ export class LiveRender extends Disposable {
     const options = {
       ...streamOptions(this.settings),
       signal: abort.signal,
+      onInputs: (files: readonly string[]) => inputs?.update(files),
       onInfo: (patchInfo: PatchInfo) => {
         if (!isCurrent()) return;
         info = patchInfo;
@@ -308,6 +323,7 @@ export class LiveRender extends Disposable {
         if (abort.signal.aborted || this.active !== active) return;
         this.active = undefined;
         const data = toErrorData(error, patch.path);
+        inputs?.add(data.file);
         this.errorData = data;
         this.timings.finish(id, 'error', epochNow());
         this.diagnostics.report(patch.path, data, source.text);

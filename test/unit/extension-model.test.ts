@@ -8,6 +8,7 @@ import { wavFormatOf } from '../../src/extension/commands/wav-format';
 import { decideOnEdit } from '../../src/extension/edit-debouncer';
 import { patchesStaleAfterRemoval, patchesStaleAfterSave, type ReportedProblems } from '../../src/extension/diagnostics-model';
 import { findFileDocument, findPatchDocument, isDocumentOf, patchPathOf } from '../../src/extension/patch-documents';
+import { PatchInputs } from '../../src/extension/patch-inputs';
 import {
   DEFAULT_SETTINGS,
   parseSettings,
@@ -323,3 +324,37 @@ describe('engine host', function () {
     }
   });
 });
+
+describe('patch inputs (the files an edit to re-renders the followed patch)', () => {
+  const document = (fsPath: string, text: string, isDirty = true, scheme = 'file') => ({ uri: { scheme, fsPath }, isDirty, getText: () => text });
+
+  it('counts the modules a render reported, and a file a failed render pointed at', () => {
+    const inputs = new PatchInputs('/song/pad.synth.ts');
+    assert.equal(inputs.isModule('/song/lib/scale.ts'), false);
+    inputs.update(['/song/pad.synth.ts', '/song/lib/scale.ts', '/song/worklets/crush.js']);
+    assert.equal(inputs.isModule('/song/lib/scale.ts'), true);
+    assert.equal(inputs.isModule('/song/worklets/crush.js'), true);
+    assert.equal(inputs.isModule('/song/pad.synth.ts'), false, 'the patch is followed as itself');
+    inputs.add('/song/lib/broken.ts');
+    inputs.add('');
+    assert.equal(inputs.isModule('/song/lib/broken.ts'), true);
+    assert.equal(inputs.isModule(''), false);
+    inputs.update(['/song/pad.synth.ts']);
+    assert.equal(inputs.isModule('/song/lib/scale.ts'), false, 'a module the patch no longer imports is dropped');
+  });
+
+  it('overlays the unsaved text of the patch’s modules only, from file documents', () => {
+    const inputs = new PatchInputs('/song/pad.synth.ts');
+    inputs.update(['/song/lib/scale.ts', '/song/lib/saved.ts']);
+    const overlays = inputs.overlays([
+      document('/song/pad.synth.ts', 'patch text'),
+      document('/song/lib/scale.ts', 'export const ROOT = 62;'),
+      document('/song/lib/saved.ts', 'as on disk', false),
+      document('/song/lib/scale.ts', 'HEAD version', false, 'git'),
+      document('/elsewhere/other.ts', 'unrelated'),
+    ]);
+    assert.deepEqual(overlays, { '/song/lib/scale.ts': 'export const ROOT = 62;' });
+    assert.equal(inputs.overlays([document('/song/lib/saved.ts', 'x', false)]), undefined);
+  });
+});
+

@@ -16,6 +16,9 @@ import { waitFor } from '../lib/workbench.mjs';
 
 /** The fixture whose frequency the edits change (a 30 s sine, long enough to keep playing). */
 export const SINE = 'fixtures/sine.synth.js';
+/** A sine whose pitch comes from an imported module (PITCH_MODULE), which a scenario edits. */
+const LAYERED = 'fixtures/layered.synth.js';
+const PITCH_MODULE = 'fixtures/lib/pitch.js';
 
 /** 1-based line and column of the first match of `pattern` in a file's text (column of `group` if given). */
 export function locate(text, pattern, group = 0) {
@@ -176,6 +179,28 @@ export function previewScenarios(session, scenario, shared) {
     await waitFor('the fix in the editor', async () => (await workbench.editorText()).includes('tone.connect(level).connect(out);\n'));
     await waitFor('Problems to clear', async () => (await patchscopeProblems()).length === 0, { timeoutMs: 60_000, intervalMs: 500 });
     await waitFor('the preview error to clear', async () => (await previewState(frame)).error === undefined, { timeoutMs: 30_000 });
+  });
+
+  scenario('an edit to a module the patch imports re-renders the patch with the unsaved module text', async () => {
+    const workbench = session.workbench;
+    const frame = shared.frame;
+    assert.ok(frame, 'the preview is open');
+    await followPatch(session, frame, LAYERED);
+    await waitFor('a 660 Hz chunk on the clock', async () => (await probeRecords(frame)).starts.some((s) => near(s.toneHz, 660)));
+    const oldRender = await newestRenderId(frame);
+
+    // The module is no patch: the preview keeps following the patch while the module is edited, and not saved.
+    await workbench.quickOpen(PITCH_MODULE);
+    const pitch = locate(readFileSync(session.path(PITCH_MODULE), 'utf8'), /PITCH = (\d+)/, 1);
+    await workbench.goTo(pitch.line, pitch.column);
+    await workbench.selectWordAtCursor();
+    await workbench.type('1320');
+    await waitFor('the edit in the editor', async () => (await workbench.editorText()).includes('PITCH = 1320'));
+    assert.equal((await previewState(frame)).patchName, basename(LAYERED), 'the preview still follows the patch');
+
+    await waitForNewRender(frame, oldRender);
+    await waitFor('a 1320 Hz chunk on the clock', async () => (await probeRecords(frame)).starts.some((s) => near(s.toneHz, 1320)));
+    assert.equal(readFileSync(session.path(PITCH_MODULE), 'utf8').includes('PITCH = 1320'), false, 'heard from the unsaved text, not the file');
   });
 
   scenario('every render ends in the preview, also one replaced while its audio was still on the way', async () => {
