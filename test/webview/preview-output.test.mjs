@@ -60,17 +60,10 @@ describe('preview output', () => {
     const result = await testPage.page.evaluate(async () => {
       const { PreviewApp } = window.patchscope;
       const { tone, until, sleep } = window.testKit;
-      document.body.replaceChildren();
-      const host = document.createElement('div');
-      host.id = 'app';
-      document.body.append(host);
-      const posted = [];
-      const api = { postMessage: (message) => posted.push(message), getState: () => undefined, setState: () => {} };
-      const app = new PreviewApp(api, host);
+      const { app, host, posted, send } = window.testKit.mountPreview(PreviewApp);
       // As the autoplay policy leaves it before the first click.
       const context = app.output.context;
       await context.suspend();
-      const send = (message) => window.postMessage(message, '*');
       const rate = 48000;
       const settings = { spectrogram: { fftSize: 2048, scale: 'log', colorMap: 'magma' }, autoRender: 'onType' };
       const patch = { path: '/patches/tone.synth.js', name: 'tone.synth.js' };
@@ -104,14 +97,7 @@ describe('preview output', () => {
     const result = await testPage.page.evaluate(async () => {
       const { PreviewApp } = window.patchscope;
       const { until, sleep } = window.testKit;
-      document.body.replaceChildren();
-      const host = document.createElement('div');
-      host.id = 'app';
-      document.body.append(host);
-      const posted = [];
-      const api = { postMessage: (message) => posted.push(message), getState: () => undefined, setState: () => {} };
-      const app = new PreviewApp(api, host);
-      const send = (message) => window.postMessage(message, '*');
+      const { app, host, posted, send } = window.testKit.mountPreview(PreviewApp);
       // A 90 s mono render at 8 kHz in 1 s chunks, all sent at once (a host that does not wait).
       const rate = 8000;
       const seconds = 90;

@@ -97,15 +97,8 @@ describe('spectrogram drawing', () => {
       async ({ rate, analyse }) => {
         const { PreviewApp, FrequencyScale } = window.patchscope;
         const { tone, until, sleep } = window.testKit;
-        document.body.replaceChildren();
-        const host = document.createElement('div');
-        host.id = 'app';
-        document.body.append(host);
         // The fake host: what the page posts is recorded; what the extension would post is sent as messages.
-        const posted = [];
-        const api = { postMessage: (message) => posted.push(message), getState: () => undefined, setState: () => {} };
-        const app = new PreviewApp(api, host);
-        const send = (message) => window.postMessage(message, '*');
+        const { app, host, posted, send } = window.testKit.mountPreview(PreviewApp);
         const settings = { spectrogram: { fftSize: 2048, scale: 'log', colorMap: 'magma' }, autoRender: 'onType' };
         const patch = { path: '/patches/tone.synth.js', name: 'tone.synth.js' };
         const frames = 2 * rate;

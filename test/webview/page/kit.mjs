@@ -66,3 +66,19 @@ export function every(ms, fn) {
 
 /** Waits `ms` milliseconds. */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A PreviewApp in a fresh `#app` element, driven as the extension host drives it: `send` posts a message to the
+ * page, `posted` records what the page posts back.
+ */
+export function mountPreview(PreviewApp) {
+  document.body.replaceChildren();
+  const host = document.createElement('div');
+  host.id = 'app';
+  document.body.append(host);
+  const posted = [];
+  const api = { postMessage: (message) => posted.push(message), getState: () => undefined, setState: () => {} };
+  const app = new PreviewApp(api, host);
+  const send = (message) => window.postMessage(message, '*');
+  return { app, host, posted, send };
+}
