@@ -86,12 +86,28 @@ export function outputTarget(out: string | undefined, patchCount: number, cwd = 
   return { kind: 'file', file: resolved, given: out };
 }
 
-/** True when the two paths name one file: the same path, or (both existing) the same inode through a link. */
-function isSameFile(a: string, b: string): boolean {
-  if (path.resolve(a) === path.resolve(b)) return true;
-  const statA = statIfAny(a);
-  const statB = statIfAny(b);
-  return statA !== undefined && statB !== undefined && statA.dev === statB.dev && statA.ino === statB.ino;
+/** A file's identity on disk: the same through any link or path to it. */
+function fileIdentity(stats: fs.Stats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+/**
+ * The patch each output would overwrite, if any: the same path, or (the output existing) the same file through a
+ * link. Each file is looked at once.
+ */
+function overwrittenPatches(outputs: readonly string[], patches: readonly string[]): (string | undefined)[] {
+  const byPath = new Map(patches.map((patch) => [path.resolve(patch), patch]));
+  const byIdentity = new Map<string, string>();
+  for (const patch of patches) {
+    const stats = statIfAny(patch);
+    if (stats) byIdentity.set(fileIdentity(stats), patch);
+  }
+  return outputs.map((output) => {
+    const samePath = byPath.get(path.resolve(output));
+    if (samePath) return samePath;
+    const stats = statIfAny(output);
+    return stats ? byIdentity.get(fileIdentity(stats)) : undefined;
+  });
 }
 
 /** Creates `folder` and its parents for `--out`; a file in their way is a usage error. */
@@ -120,8 +136,9 @@ export function outputPaths(patches: readonly string[], target: OutputTarget, ex
     const writers = patches.filter((_patch, index) => outputs[index] === clash).map((patch) => shown(patch, cwd));
     throw new UsageError(`two patches would both write ${shown(clash, cwd)} (${writers.join(', ')}): render them one at a time, each with its own --out FILE`);
   }
-  for (const output of outputs) {
-    const overwritten = patches.find((patch) => isSameFile(output, patch));
+  const overwrittenBy = overwrittenPatches(outputs, patches);
+  for (const [index, output] of outputs.entries()) {
+    const overwritten = overwrittenBy[index];
     if (overwritten) throw new UsageError(`${target.kind === 'file' ? `--out ${target.given}` : `the output ${shown(output, cwd)}`} is the patch ${shown(overwritten, cwd)}: rendering would overwrite it`);
   }
   if (target.kind === 'folder') createFolder(target.folder, target.given);

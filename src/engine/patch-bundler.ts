@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PatchError } from './patch-error';
-import type { PatchSource } from './render-types';
+import type { ModuleOverlays, PatchSource } from './render-types';
 
 /** A patch (or worklet module) bundled into one script, with its source map. */
 export interface PatchBundle {
@@ -18,8 +18,10 @@ export interface PatchBundle {
   inputs: string[];
 }
 
-/** Unsaved text by absolute path, used in place of the files on disk. */
-export type ModuleOverlays = Readonly<Record<string, string>>;
+/** True when `overlays` replaces at least one file. */
+function hasOverlays(overlays: ModuleOverlays | undefined): overlays is ModuleOverlays {
+  return overlays !== undefined && Object.keys(overlays).length > 0;
+}
 
 function loaderFor(file: string): esbuild.Loader {
   return /\.[cm]?ts$/.test(file) ? 'ts' : 'js';
@@ -98,25 +100,25 @@ async function bundle(options: esbuild.BuildOptions, entryFile: string): Promise
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
   if (!js || !map) throw new PatchError('compile', 'bundler produced no output', entryFile);
-  const mapText = absolutiseSources(map.text, path.dirname(map.path));
+  const { text: mapText, sources } = absolutiseSources(map.text, path.dirname(map.path));
   // The map's sources are the files bundled, at no cost (esbuild's metafile is a few ms more JSON).
-  const sources = (JSON.parse(mapText) as { sources: string[] }).sources.filter((source) => path.isAbsolute(source));
+  const files = sources.filter((source) => path.isAbsolute(source));
   return {
-    bundle: { file: entryFile, code: js.text, map: mapText, inputs: [...new Set([entryFile, ...sources])] },
+    bundle: { file: entryFile, code: js.text, map: mapText, inputs: [...new Set([entryFile, ...files])] },
     emptyImportMeta: result.warnings.some((warning) => warning.id === 'empty-import-meta'),
   };
 }
 
 /**
  * esbuild writes map sources as URLs relative to the map ('lib%20(x)' for 'lib (x)'); tools downstream want
- * absolute paths.
+ * absolute paths. Returns the map's text with them, and the sources.
  */
-function absolutiseSources(mapText: string, mapDir: string): string {
+function absolutiseSources(mapText: string, mapDir: string): { text: string; sources: string[] } {
   const map = JSON.parse(mapText) as { sources: string[] };
   const base = pathToFileURL(mapDir + path.sep);
   // A transform's one source is the path given to it, absolute and not escaped.
   map.sources = map.sources.map((s) => (s.startsWith('<') || path.isAbsolute(s) ? s : fileURLToPath(new URL(s, base))));
-  return JSON.stringify(map);
+  return { text: JSON.stringify(map), sources: map.sources };
 }
 
 /** Anything that may pull in another module: then the patch needs a full bundle, not a transform. */
@@ -145,7 +147,7 @@ async function transformPatch(text: string, file: string): Promise<PatchBundle> 
       sourcefile: file,
       logLevel: 'silent',
     }));
-    return { file, code: result.code, map: absolutiseSources(result.map, path.dirname(file)), inputs: [file] };
+    return { file, code: result.code, map: absolutiseSources(result.map, path.dirname(file)).text, inputs: [file] };
   } catch (err) {
     throw compileError(err, file, path.dirname(file));
   }
@@ -174,7 +176,7 @@ export async function bundlePatch(source: PatchSource): Promise<PatchBundle> {
   // Modules load through JavaScript only when they must (unsaved text, or an import.meta to fill in): a plugin's
   // onLoad costs a round trip per module, 3 to 5 ms of a bundle with one helper module.
   const perModule: esbuild.BuildOptions = { define: importMetaDefines(file), plugins: [importMetaPerModule(file, source.overlays)] };
-  if (source.overlays && Object.keys(source.overlays).length > 0) return (await bundle({ ...common, ...perModule }, file)).bundle;
+  if (hasOverlays(source.overlays)) return (await bundle({ ...common, ...perModule }, file)).bundle;
   const plain = await bundle(common, file);
   return plain.emptyImportMeta ? (await bundle({ ...common, ...perModule }, file)).bundle : plain.bundle;
 }
@@ -196,7 +198,7 @@ function overlaid(overlays: ModuleOverlays): esbuild.Plugin {
 export async function bundleWorkletModule(file: string, overlays?: ModuleOverlays): Promise<PatchBundle> {
   const outcome = await bundle(
     {
-      plugins: overlays && Object.keys(overlays).length > 0 ? [overlaid(overlays)] : [],
+      plugins: hasOverlays(overlays) ? [overlaid(overlays)] : [],
       entryPoints: [file],
       bundle: true,
       format: 'esm',

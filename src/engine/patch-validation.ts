@@ -33,7 +33,7 @@ export function findInSource(text: string | undefined, pattern: RegExp, from = 0
  * The text with its comments and the insides of its strings replaced by spaces (line breaks kept), so that a
  * search for a field finds code only, at the same line and column as in the text.
  */
-export function codeOnly(text: string): string {
+function codeOnly(text: string): string {
   const blank = (from: number, to: number): string => text.slice(from, to).replace(/[^\n]/g, ' ');
   let out = '';
   let i = 0;

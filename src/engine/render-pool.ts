@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import { DEFAULT_CAPTURE } from './capture/index';
 import { PatchError, type PatchErrorData } from './patch-error';
 import { PATCH_DEFAULTS } from './patch-validation';
-import type { PatchInfo, PatchLogEntry, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
+import type { ModuleOverlays, PatchInfo, PatchLogEntry, PatchSource, RenderedAudio, RenderOptions, StreamOptions, StreamStats } from './render-types';
 import type { FromWorker, WorkerRenderRequest, WorkerWavOutput, WorkerWavResult } from './worker-protocol';
 import type { ContextShape } from './spare-context';
 import { readFile } from 'node:fs/promises';
-import { bundlePatch, bundleWorkletModule, type ModuleOverlays } from './patch-bundler';
+import { bundlePatch, bundleWorkletModule } from './patch-bundler';
 import { RenderProcess, type RenderProcessExit } from './render-process';
 import type { Milliseconds, RealTimeFactor, Seconds } from './units';
 

@@ -16,8 +16,11 @@ export interface PatchSource {
   /** The patch text when it differs from the file on disk (unsaved edits). */
   text?: string;
   /** Unsaved text of other modules the patch or its worklet modules import, by absolute path. */
-  overlays?: Readonly<Record<string, string>>;
+  overlays?: ModuleOverlays;
 }
+
+/** Unsaved text by absolute path, used in place of the files on disk. */
+export type ModuleOverlays = Readonly<Record<string, string>>;
 
 /** The validated settings of a patch, with defaults filled in. */
 export interface PatchInfo {
